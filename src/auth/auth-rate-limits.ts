@@ -1,0 +1,20 @@
+import type { RateLimit } from '../common/rate-limiter';
+
+export interface AuthRateLimits {
+  /** Failed sign-ins for one address from one client. */
+  signInFailures: RateLimit;
+  /** All sign-in attempts from one client. */
+  signInPerClient: RateLimit;
+  registerPerClient: RateLimit;
+  /** Reset emails per address, so nobody can flood an inbox. */
+  resetPerAddress: RateLimit;
+}
+
+export const AUTH_RATE_LIMITS = Symbol('AUTH_RATE_LIMITS');
+
+export const DEFAULT_AUTH_RATE_LIMITS: AuthRateLimits = {
+  signInFailures: { limit: 5, windowSeconds: 15 * 60 },
+  signInPerClient: { limit: 100, windowSeconds: 15 * 60 },
+  registerPerClient: { limit: 20, windowSeconds: 60 * 60 },
+  resetPerAddress: { limit: 3, windowSeconds: 60 * 60 },
+};

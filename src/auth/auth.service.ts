@@ -1,0 +1,211 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { Clock } from '../common/clock';
+import { ConflictError, InvalidCredentialsError, ValidationFailedError } from '../common/errors/domain-errors';
+import { RateLimiter } from '../common/rate-limiter';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { isUniqueViolation } from '../database/postgres-errors';
+import { OutboxService } from '../notifications/outbox.service';
+import { AUTH_RATE_LIMITS, type AuthRateLimits } from './auth-rate-limits';
+import type { PasswordResetConfirmDto, RegisterDto, SignInDto } from './dto/auth.dto';
+import { EmailToken, type EmailTokenPurpose } from './email-token.entity';
+import { PasswordHasher } from './password-hasher';
+import { hashSecretToken, newSecretToken } from './secret-token';
+import { User } from './user.entity';
+import { WebSession } from './web-session.entity';
+
+export const ACCESS_TOKEN_SECONDS = 60 * 60;
+const SESSION_SECONDS = 7 * 24 * 60 * 60;
+const TOKEN_LIFETIME_SECONDS: Record<EmailTokenPurpose, number> = {
+  'verify-email': 48 * 60 * 60,
+  'password-reset': 60 * 60,
+};
+
+export interface AccessToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+/** Who is asking, for rate limits: the client address. */
+export interface ClientContext {
+  ip: string;
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly outbox: OutboxService,
+    private readonly jwt: JwtService,
+    private readonly clock: Clock,
+    private readonly limiter: RateLimiter,
+    @Inject(AUTH_RATE_LIMITS) private readonly limits: AuthRateLimits,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async register(input: RegisterDto, client: ClientContext): Promise<User> {
+    this.limiter.hit(`register:${client.ip}`, this.limits.registerPerClient);
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      return await this.db.transaction(async (tx) => {
+        const user = await tx.getRepository(User).save(
+          tx.getRepository(User).create({
+            email: input.email,
+            name: input.name,
+            passwordHash,
+            roles: ['solver'],
+            emailVerifiedAt: null,
+            passwordChangedAt: this.clock.now(),
+          }),
+        );
+        await this.sendVerification(tx, user);
+        return user;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key')) {
+        throw new ConflictError('An account with this email address already exists.', 'email-taken');
+      }
+      throw error;
+    }
+  }
+
+  async resendVerification(user: User): Promise<void> {
+    if (user.emailVerifiedAt) return;
+    this.limiter.hit(`verify-resend:${user.id}`, this.limits.resetPerAddress);
+    await this.db.transaction((tx) => this.sendVerification(tx, user));
+  }
+
+  async verifyEmail(token: string): Promise<User> {
+    return this.db.transaction(async (tx) => {
+      const record = await this.consumeToken(tx, 'verify-email', token);
+      const users = tx.getRepository(User);
+      await users.update({ id: record.userId, emailVerifiedAt: IsNull() }, { emailVerifiedAt: this.clock.now() });
+      return users.findOneByOrFail({ id: record.userId });
+    });
+  }
+
+  /** Checks credentials; failures count towards the per-address limit, successes clear it. */
+  async authenticate(input: SignInDto, client: ClientContext): Promise<User> {
+    const failureKey = `sign-in-failures:${client.ip}:${input.email}`;
+    this.limiter.hit(`sign-in:${client.ip}`, this.limits.signInPerClient);
+    this.limiter.check(failureKey, this.limits.signInFailures);
+    const user = await this.db.getRepository(User).findOneBy({ email: input.email });
+    const valid = await this.hasher.verify(user?.passwordHash, input.password);
+    if (!user || !valid) {
+      this.limiter.hit(failureKey, this.limits.signInFailures);
+      throw new InvalidCredentialsError();
+    }
+    this.limiter.reset(failureKey);
+    return user;
+  }
+
+  async issueAccessToken(input: SignInDto, client: ClientContext): Promise<AccessToken> {
+    const user = await this.authenticate(input, client);
+    return this.accessTokenFor(user);
+  }
+
+  async accessTokenFor(user: User): Promise<AccessToken> {
+    const accessToken = await this.jwt.signAsync({ sub: user.id }, { expiresIn: ACCESS_TOKEN_SECONDS });
+    return { accessToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
+  }
+
+  /** Always succeeds from the caller's view, so it never tells whether an address has an account. */
+  async requestPasswordReset(email: string): Promise<void> {
+    const user = await this.db.getRepository(User).findOneBy({ email });
+    if (!user) return;
+    try {
+      this.limiter.hit(`reset:${email}`, this.limits.resetPerAddress);
+    } catch {
+      return;
+    }
+    await this.db.transaction(async (tx) => {
+      const { token, id } = await this.createToken(tx, user, 'password-reset');
+      await this.outbox.enqueue(tx, [
+        {
+          template: 'password-reset',
+          to: user.email,
+          dedupeKey: `password-reset:${id}`,
+          data: { name: user.name, link: `${this.config.publicUrl}/reset-password?token=${token}`, validMinutes: 60 },
+        },
+      ]);
+    });
+  }
+
+  /** Sets the new password, ends every session and invalidates bearer tokens issued before now. */
+  async confirmPasswordReset(input: PasswordResetConfirmDto): Promise<void> {
+    const passwordHash = await this.hasher.hash(input.password);
+    await this.db.transaction(async (tx) => {
+      const record = await this.consumeToken(tx, 'password-reset', input.token);
+      // A reset proves control of the address, so it verifies the address too.
+      await tx.query(
+        `UPDATE users SET password_hash = $2, password_changed_at = $3,
+           email_verified_at = COALESCE(email_verified_at, $3), updated_at = $3 WHERE id = $1`,
+        [record.userId, passwordHash, this.clock.now()],
+      );
+      await tx.getRepository(WebSession).delete({ userId: record.userId });
+    });
+  }
+
+  async startSession(user: User): Promise<{ token: string; maxAgeMs: number }> {
+    const { token, hash } = newSecretToken();
+    const now = this.clock.now();
+    await this.db.getRepository(WebSession).insert({
+      tokenHash: hash,
+      userId: user.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_SECONDS * 1000),
+    });
+    return { token, maxAgeMs: SESSION_SECONDS * 1000 };
+  }
+
+  async userForSession(token: string): Promise<User | null> {
+    const rows: { user_id: string }[] = await this.db.query(
+      'SELECT user_id FROM web_sessions WHERE token_hash = $1 AND expires_at > $2',
+      [hashSecretToken(token), this.clock.now()],
+    );
+    if (rows.length === 0) return null;
+    return this.db.getRepository(User).findOneBy({ id: rows[0].user_id });
+  }
+
+  async endSession(token: string): Promise<void> {
+    await this.db.getRepository(WebSession).delete({ tokenHash: hashSecretToken(token) });
+  }
+
+  private async sendVerification(tx: EntityManager, user: User): Promise<void> {
+    const { token, id } = await this.createToken(tx, user, 'verify-email');
+    await this.outbox.enqueue(tx, [
+      {
+        template: 'verify-email',
+        to: user.email,
+        dedupeKey: `verify-email:${id}`,
+        data: { name: user.name, link: `${this.config.publicUrl}/verify-email?token=${token}` },
+      },
+    ]);
+  }
+
+  private async createToken(tx: EntityManager, user: User, purpose: EmailTokenPurpose): Promise<{ token: string; id: string }> {
+    const { token, hash } = newSecretToken();
+    const expiresAt = new Date(this.clock.now().getTime() + TOKEN_LIFETIME_SECONDS[purpose] * 1000);
+    const record = await tx.getRepository(EmailToken).save({ userId: user.id, purpose, tokenHash: hash, expiresAt, usedAt: null });
+    return { token, id: record.id };
+  }
+
+  /** Marks a valid, unused, unexpired token as used; the row lock makes a token usable once under concurrency. */
+  private async consumeToken(tx: EntityManager, purpose: EmailTokenPurpose, token: string): Promise<EmailToken> {
+    const record = await tx
+      .getRepository(EmailToken)
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where('t.token_hash = :hash AND t.purpose = :purpose', { hash: hashSecretToken(token), purpose })
+      .getOne();
+    if (!record || record.usedAt || record.expiresAt <= this.clock.now()) {
+      throw ValidationFailedError.field('token', 'is invalid, already used or expired');
+    }
+    await tx.getRepository(EmailToken).update(record.id, { usedAt: this.clock.now() });
+    return record;
+  }
+}

@@ -1,0 +1,23 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { NotSignedInError } from '../common/errors/domain-errors';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { User } from './user.entity';
+import { UsersService } from './users.service';
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly users: UsersService,
+  ) {
+    super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: config.sessionSecret, algorithms: ['HS256'] });
+  }
+
+  async validate(payload: { sub: string; iat: number }): Promise<User> {
+    const user = await this.users.findForToken(payload.sub, payload.iat);
+    if (!user) throw new NotSignedInError('The bearer token is no longer valid; request a new one.');
+    return user;
+  }
+}

@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type PgBoss from 'pg-boss';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { JobQueue } from './job-queue';
+import { MailTemplates } from './mail-templates';
+import { MailTransport } from './mail-transport';
+import { OutboxMessage } from './outbox-message.entity';
+import { OUTBOX_QUEUE } from './outbox.service';
+
+const RETRY_LIMIT = 6;
+
+/**
+ * Delivers outbox messages. pg-boss gives at-least-once with retries and exponential backoff; the outbox row's
+ * status makes a redelivered job a no-op, and its fixed Message-ID makes a resend after a crash recognisable.
+ */
+@Injectable()
+export class MailWorker implements OnApplicationBootstrap {
+  private readonly logger = new Logger(MailWorker.name);
+
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly templates: MailTemplates,
+    private readonly transport: MailTransport,
+    private readonly clock: Clock,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const boss = this.jobs.boss;
+    await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 1, retryBackoff: true, expireInSeconds: 300 });
+    await boss.work<object>(OUTBOX_QUEUE, { batchSize: 50, includeMetadata: true, pollingIntervalSeconds: 0.5 }, (jobs) =>
+      this.deliverBatch(jobs),
+    );
+  }
+
+  private async deliverBatch(jobs: PgBoss.JobWithMetadata[]): Promise<void> {
+    const failures: { id: string; error: string }[] = [];
+    await Promise.all(
+      jobs.map(async (job) => {
+        try {
+          await this.deliver(job.id, job.retryCount >= job.retryLimit);
+        } catch (error) {
+          failures.push({ id: job.id, error: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    );
+    // Failed jobs go back to pg-boss for a retry with backoff; the rest of the batch completes.
+    for (const failure of failures) {
+      await this.jobs.boss.fail(OUTBOX_QUEUE, failure.id, { message: failure.error });
+    }
+  }
+
+  private async deliver(outboxId: string, lastAttempt: boolean): Promise<void> {
+    const messages = this.db.getRepository(OutboxMessage);
+    const message = await messages.findOneBy({ id: outboxId });
+    if (!message || message.status === 'sent') return;
+    try {
+      const rendered = this.templates.render(message.template, { ...message.data, publicUrl: this.config.publicUrl });
+      await this.transport.send({
+        from: this.config.mailFrom,
+        to: message.recipient,
+        messageId: message.messageId,
+        key: `${message.createdAt.toISOString().replace(/[:.]/g, '-')}-${message.template}-${message.id}`,
+        ...rendered,
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await messages.update(message.id, {
+        attempts: () => 'attempts + 1',
+        lastError: reason.slice(0, 1000),
+        status: lastAttempt ? 'failed' : 'queued',
+      });
+      this.logger.warn(`message ${message.id} (${message.template}) not sent: ${reason}`);
+      throw error;
+    }
+    await messages.update(message.id, { attempts: () => 'attempts + 1', status: 'sent', sentAt: this.clock.now(), lastError: null });
+  }
+}
