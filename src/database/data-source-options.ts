@@ -18,7 +18,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsTransactionMode: 'all',
     synchronize: false,
     installExtensions: false,
-    logging: ['error'],
+    logging: false,
     extra: { max: 10, connectionTimeoutMillis: 5000 },
   };
 }
