@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { FormView } from '../common/http/form-view';
@@ -26,6 +26,7 @@ export class AuthWebController {
   }
 
   @Post('sign-up')
+  @HttpCode(200)
   @FormView('auth/sign-up')
   @Render('auth/check-email')
   async signUp(@Body() body: RegisterDto, @Req() req: Request) {
@@ -73,6 +74,7 @@ export class AuthWebController {
   }
 
   @Post('forgot-password')
+  @HttpCode(200)
   @FormView('auth/forgot-password')
   @Render('auth/forgot-password')
   async forgotPassword(@Body() body: PasswordResetRequestDto) {
@@ -87,6 +89,7 @@ export class AuthWebController {
   }
 
   @Post('reset-password')
+  @HttpCode(200)
   @FormView('auth/reset-password')
   @Render('auth/reset-password')
   async resetPassword(@Body() body: PasswordResetConfirmDto) {
@@ -102,6 +105,7 @@ export class AuthWebController {
   }
 
   @Post('account/verify-email')
+  @HttpCode(200)
   @UseGuards(SignedInGuard)
   @Render('auth/account')
   async resendVerification(@CurrentUser() user: User) {

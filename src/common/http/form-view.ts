@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
-import { catchError, EMPTY, Observable, throwError } from 'rxjs';
+import type { Request } from 'express';
+import { catchError, Observable, throwError } from 'rxjs';
 import { DomainError, NotSignedInError } from '../errors/domain-errors';
 
 const FORM_VIEW = 'laurel:form-view';
@@ -11,10 +11,21 @@ export const FormView = (view: string) => SetMetadata(FORM_VIEW, view);
 
 const NEVER_ECHOED = /password/i;
 
+/** A domain error raised by a form submission, with what is needed to show the form again. */
+export class FormRejectedError extends Error {
+  constructor(
+    readonly view: string,
+    readonly cause: DomainError,
+    readonly values: Record<string, unknown>,
+  ) {
+    super(cause.message);
+  }
+}
+
 /** Submitted values to show again in the form, without secrets. */
-function echoedValues(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null) return {};
-  return Object.fromEntries(Object.entries(body).filter(([key]) => !NEVER_ECHOED.test(key)));
+function echoedValues(req: Request): Record<string, unknown> {
+  const body = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
+  return Object.fromEntries(Object.entries({ ...req.query, ...body }).filter(([key]) => !NEVER_ECHOED.test(key)));
 }
 
 @Injectable()
@@ -27,15 +38,8 @@ export class FormViewInterceptor implements NestInterceptor {
     return next.handle().pipe(
       catchError((error: unknown) => {
         if (!(error instanceof DomainError) || error instanceof NotSignedInError) return throwError(() => error);
-        const http = context.switchToHttp();
-        const req = http.getRequest<Request>();
-        const errors = error.errors.length > 0 ? error.errors : [{ field: '', message: error.message }];
-        http.getResponse<Response>().status(error.status).render(view, {
-          values: { ...req.query, ...echoedValues(req.body) },
-          errors,
-          fieldErrors: Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.message])),
-        });
-        return EMPTY;
+        const values = echoedValues(context.switchToHttp().getRequest<Request>());
+        return throwError(() => new FormRejectedError(view, error, values));
       }),
     );
   }

@@ -1,0 +1,29 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+
+/** A cookie-keeping client that fills forms the way a browser does, CSRF token included. */
+export class BrowserSession {
+  readonly agent: ReturnType<typeof request.agent>;
+
+  constructor(app: INestApplication) {
+    this.agent = request.agent(app.getHttpServer());
+  }
+
+  async csrfFrom(path: string): Promise<string> {
+    const page = await this.agent.get(path).expect(200);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+    if (!token) throw new Error(`no CSRF token on ${path}`);
+    return token;
+  }
+
+  /** GETs the form page, then posts `fields` to `action` (default: the same path) with its CSRF token. */
+  async submit(formPath: string, fields: Record<string, string | string[]>, action = formPath) {
+    const csrf = await this.csrfFrom(formPath);
+    return this.agent.post(action).type('form').send({ ...fields, _csrf: csrf });
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    const response = await this.submit('/sign-in', { email, password });
+    if (response.status !== 303) throw new Error(`sign-in failed with ${response.status}`);
+  }
+}
