@@ -15,7 +15,7 @@ const NEVER_ECHOED = /password/i;
 export class FormRejectedError extends Error {
   constructor(
     readonly view: string,
-    readonly cause: DomainError,
+    override readonly cause: DomainError,
     readonly values: Record<string, unknown>,
   ) {
     super(cause.message);

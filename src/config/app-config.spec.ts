@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'laurel-config-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config).toMatchObject({ port: 3000, publicUrl: 'http://localhost:3000', dataDir, production: false, secureCookies: false });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.smtpUrl).toBeUndefined();
+  });
+
+  it('generates a session secret once and keeps it under DATA_DIR', () => {
+    const first = loadConfig({ DATA_DIR: dataDir }).sessionSecret;
+    expect(first.length).toBeGreaterThanOrEqual(48);
+    expect(loadConfig({ DATA_DIR: dataDir }).sessionSecret).toBe(first);
+    expect(readFileSync(join(dataDir, 'secrets', 'session-secret'), 'utf8')).toBe(first);
+  });
+
+  it('names every bad variable in one error', () => {
+    const attempt = () =>
+      loadConfig({
+        DATA_DIR: dataDir,
+        PORT: '70000',
+        PUBLIC_URL: 'ftp://x',
+        DATABASE_URL: 'mysql://x',
+        SMTP_URL: 'http://mail',
+        ADMIN_EMAIL: 'admin@example.gov',
+        SESSION_SECRET: 'short',
+        NODE_ENV: 'staging',
+      });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const names = (error as ConfigError).problems.map((p) => p.split(' ')[0]);
+      expect(names).toEqual(['PORT', 'PUBLIC_URL', 'DATABASE_URL', 'SMTP_URL', 'ADMIN_PASSWORD', 'SESSION_SECRET', 'NODE_ENV']);
+      expect((error as Error).message).toContain('Invalid configuration');
+    }
+  });
+
+  it('marks cookies Secure behind an https public URL and trims a trailing slash', () => {
+    const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'https://prizes.example.gov/' });
+    expect(config.publicUrl).toBe('https://prizes.example.gov');
+    expect(config.secureCookies).toBe(true);
+  });
+});
