@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module';
+import { ChallengesModule } from './challenges/challenges.module';
 import { SessionMiddleware } from './auth/session.middleware';
 import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/errors/problem.filter';
@@ -11,7 +12,6 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
-import { SiteWebController } from './health/site.web.controller';
 import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
@@ -26,8 +26,9 @@ export class AppModule implements NestModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), migrationsRun: true }),
         NotificationsModule,
         AuthModule,
+        ChallengesModule,
       ],
-      controllers: [HealthController, SiteWebController],
+      controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: FormViewInterceptor },

@@ -89,7 +89,6 @@ describe('accounts API', () => {
 
     const mail = await t.mail.waitForMessageTo('reset@example.gov', /reset/i);
     const token = new URL(linkIn(mail, `${TEST_PUBLIC_URL}/reset-password?token=`)).searchParams.get('token');
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // tokens carry whole seconds
 
     const newPassword = 'a brand new passphrase for laurel';
     await t.http.post('/api/v1/auth/password-reset/confirm').send({ token, password: 'too short' }).expect(422);

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Req, UseGuards } from '@nestjs/common';
+import { IdParam } from '../common/http/id-param.pipe';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AuthService } from './auth.service';
@@ -67,7 +68,7 @@ export class AuthApiController {
   @ApiBearerAuth()
   @UseGuards(BearerGuard, RolesGuard)
   @Roles('admin')
-  async setRoles(@CurrentUser() user: User, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetRolesDto) {
+  async setRoles(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() body: SetRolesDto) {
     return toUserView(await this.users.setRoles(user, id, body.roles));
   }
 }

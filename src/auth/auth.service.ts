@@ -59,7 +59,6 @@ export class AuthService {
             passwordHash,
             roles: ['solver'],
             emailVerifiedAt: null,
-            passwordChangedAt: this.clock.now(),
           }),
         );
         await this.sendVerification(tx, user);
@@ -109,7 +108,7 @@ export class AuthService {
   }
 
   async accessTokenFor(user: User): Promise<AccessToken> {
-    const accessToken = await this.jwt.signAsync({ sub: user.id }, { expiresIn: ACCESS_TOKEN_SECONDS });
+    const accessToken = await this.jwt.signAsync({ sub: user.id, ver: user.tokenVersion }, { expiresIn: ACCESS_TOKEN_SECONDS });
     return { accessToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
   }
 
@@ -135,14 +134,14 @@ export class AuthService {
     });
   }
 
-  /** Sets the new password, ends every session and invalidates bearer tokens issued before now. */
+  /** Sets the new password, ends every session and invalidates every bearer token issued so far. */
   async confirmPasswordReset(input: PasswordResetConfirmDto): Promise<void> {
     const passwordHash = await this.hasher.hash(input.password);
     await this.db.transaction(async (tx) => {
       const record = await this.consumeToken(tx, 'password-reset', input.token);
       // A reset proves control of the address, so it verifies the address too.
       await tx.query(
-        `UPDATE users SET password_hash = $2, password_changed_at = $3,
+        `UPDATE users SET password_hash = $2, token_version = token_version + 1,
            email_verified_at = COALESCE(email_verified_at, $3), updated_at = $3 WHERE id = $1`,
         [record.userId, passwordHash, this.clock.now()],
       );

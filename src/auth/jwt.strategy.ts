@@ -15,8 +15,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: config.sessionSecret, algorithms: ['HS256'] });
   }
 
-  async validate(payload: { sub: string; iat: number }): Promise<User> {
-    const user = await this.users.findForToken(payload.sub, payload.iat);
+  async validate(payload: { sub: string; ver: number }): Promise<User> {
+    const user = await this.users.findForToken(payload.sub, payload.ver);
     if (!user) throw new NotSignedInError('The bearer token is no longer valid; request a new one.');
     return user;
   }

@@ -24,9 +24,9 @@ export class User {
   @Column('timestamptz', { name: 'email_verified_at', nullable: true })
   emailVerifiedAt: Date | null;
 
-  /** Bearer tokens issued before this instant are refused (set on password change). */
-  @Column('timestamptz', { name: 'password_changed_at' })
-  passwordChangedAt: Date;
+  /** Carried in bearer tokens; a password change increments it, so every older token is refused. */
+  @Column('int', { name: 'token_version', default: 0 })
+  tokenVersion: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -25,19 +25,18 @@ export class UsersService implements OnApplicationBootstrap {
     if (!adminEmail || !adminPassword) return;
     const now = this.clock.now();
     const created: unknown[] = await this.db.query(
-      `INSERT INTO users (email, name, password_hash, roles, email_verified_at, password_changed_at)
-       VALUES ($1, 'Administrator', $2, '{solver,manager,admin}', $3, $3)
+      `INSERT INTO users (email, name, password_hash, roles, email_verified_at)
+       VALUES ($1, 'Administrator', $2, '{solver,manager,admin}', $3)
        ON CONFLICT (email) DO NOTHING RETURNING id`,
       [adminEmail, await this.hasher.hash(adminPassword), now],
     );
     if (created.length > 0) this.logger.log(`created the first admin account ${adminEmail}`);
   }
 
-  /** The user behind a bearer token, unless the password changed after the token was issued. */
-  async findForToken(userId: string, issuedAtSeconds: number): Promise<User | null> {
+  /** The user behind a bearer token, unless the password changed since the token was issued. */
+  async findForToken(userId: string, tokenVersion: number): Promise<User | null> {
     const user = await this.db.getRepository(User).findOneBy({ id: userId });
-    if (!user || Math.floor(user.passwordChangedAt.getTime() / 1000) > issuedAtSeconds) return null;
-    return user;
+    return user && user.tokenVersion === tokenVersion ? user : null;
   }
 
   async list(actor: User, query: PageQuery & { q?: string }): Promise<Page<User>> {

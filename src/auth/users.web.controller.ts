@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Res, UseGuards } from '@nestjs/common';
+import { IdParam } from '../common/http/id-param.pipe';
+import { Body, Controller, Get, Param, Post, Query, Render, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
@@ -40,7 +41,7 @@ export class UsersWebController {
   }
 
   @Post(':id/roles')
-  async setRoles(@CurrentUser() actor: User, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetRolesDto, @Res() res: Response) {
+  async setRoles(@CurrentUser() actor: User, @Param('id', IdParam) id: string, @Body() body: SetRolesDto, @Res() res: Response) {
     const user = await this.users.setRoles(actor, id, body.roles);
     res.redirect(303, `/admin/users?q=${encodeURIComponent(user.email)}`);
   }

@@ -1,3 +1,5 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationFailedError } from './errors/domain-errors';
 
@@ -27,4 +29,12 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: true,
     exceptionFactory: (errors) => new ValidationFailedError(flattenValidationErrors(errors)),
   });
+}
+
+/** Validates a plain object against a DTO class the way the global pipe does (used by pages that map form fields). */
+export async function validateDto<T extends object>(type: new () => T, plain: object): Promise<T> {
+  const instance = plainToInstance(type, plain);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
+  if (errors.length > 0) throw new ValidationFailedError(flattenValidationErrors(errors));
+  return instance;
 }

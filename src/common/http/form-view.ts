@@ -6,8 +6,10 @@ import { DomainError, NotSignedInError } from '../errors/domain-errors';
 
 const FORM_VIEW = 'laurel:form-view';
 
+type ViewName = string | ((req: Request) => string);
+
 /** Marks a page handler whose domain errors re-render `view` with the submitted values and an error summary. */
-export const FormView = (view: string) => SetMetadata(FORM_VIEW, view);
+export const FormView = (view: ViewName) => SetMetadata(FORM_VIEW, view);
 
 const NEVER_ECHOED = /password/i;
 
@@ -33,13 +35,13 @@ export class FormViewInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const view = this.reflector.get<string | undefined>(FORM_VIEW, context.getHandler());
+    const view = this.reflector.get<ViewName | undefined>(FORM_VIEW, context.getHandler());
     if (!view) return next.handle();
+    const req = context.switchToHttp().getRequest<Request>();
     return next.handle().pipe(
       catchError((error: unknown) => {
         if (!(error instanceof DomainError) || error instanceof NotSignedInError) return throwError(() => error);
-        const values = echoedValues(context.switchToHttp().getRequest<Request>());
-        return throwError(() => new FormRejectedError(view, error, values));
+        return throwError(() => new FormRejectedError(typeof view === 'string' ? view : view(req), error, echoedValues(req)));
       }),
     );
   }

@@ -12,7 +12,7 @@ export class Foundation1763800000000 implements MigrationInterface {
         password_hash text NOT NULL,
         roles text[] NOT NULL DEFAULT '{solver}',
         email_verified_at timestamptz,
-        password_changed_at timestamptz NOT NULL DEFAULT now(),
+        token_version integer NOT NULL DEFAULT 0,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT users_email_key UNIQUE (email),

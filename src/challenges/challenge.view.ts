@@ -1,0 +1,85 @@
+import { renderMarkdown } from '../common/markdown';
+import { statusOf, type ChallengeStatus } from './challenge-status';
+import type { Challenge, FormField, RubricCriterion, Visibility } from './challenge.entity';
+
+export interface Money {
+  amount: string;
+  currency: string;
+}
+
+export interface ChallengeView {
+  id: string;
+  slug: string;
+  title: string;
+  tagline: string;
+  description: string;
+  agency: string;
+  rules: string;
+  eligibility: string;
+  faq: string;
+  prizeTotal: Money | null;
+  opensAt: string | null;
+  closesAt: string | null;
+  judgingEndsAt: string | null;
+  timeZone: string;
+  winnersCount: number;
+  judgesPerSubmission: number;
+  blindJudging: boolean;
+  maxSubmissionsPerSolver: number;
+  visibility: Visibility;
+  allowedEmailDomains: string[];
+  rubric: RubricCriterion[];
+  fields: FormField[];
+  status: ChallengeStatus;
+  publishedAt: string | null;
+  cancelReason: string | null;
+  formFrozen: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function toChallengeView(challenge: Challenge, now: Date): ChallengeView {
+  return {
+    id: challenge.id,
+    slug: challenge.slug,
+    title: challenge.title,
+    tagline: challenge.tagline,
+    description: challenge.description,
+    agency: challenge.agency,
+    rules: challenge.rules,
+    eligibility: challenge.eligibility,
+    faq: challenge.faq,
+    prizeTotal: challenge.prizeAmount === null ? null : { amount: challenge.prizeAmount, currency: challenge.prizeCurrency },
+    opensAt: iso(challenge.opensAt),
+    closesAt: iso(challenge.closesAt),
+    judgingEndsAt: iso(challenge.judgingEndsAt),
+    timeZone: challenge.timeZone,
+    winnersCount: challenge.winnersCount,
+    judgesPerSubmission: challenge.judgesPerSubmission,
+    blindJudging: challenge.blindJudging,
+    maxSubmissionsPerSolver: challenge.maxSubmissionsPerSolver,
+    visibility: challenge.visibility,
+    allowedEmailDomains: challenge.allowedEmailDomains,
+    rubric: challenge.rubric,
+    fields: challenge.fields,
+    status: statusOf(challenge, now),
+    publishedAt: iso(challenge.publishedAt),
+    cancelReason: challenge.cancelReason,
+    formFrozen: challenge.firstEntryAt !== null,
+    createdAt: challenge.createdAt.toISOString(),
+    updatedAt: challenge.updatedAt.toISOString(),
+  };
+}
+
+/** What a page shows: the view plus the Markdown parts rendered to safe HTML. */
+export function toChallengePage(challenge: Challenge, now: Date) {
+  return {
+    ...toChallengeView(challenge, now),
+    descriptionHtml: renderMarkdown(challenge.description),
+    rulesHtml: renderMarkdown(challenge.rules),
+    eligibilityHtml: renderMarkdown(challenge.eligibility),
+    faqHtml: renderMarkdown(challenge.faq),
+  };
+}

@@ -1,0 +1,338 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { User } from '../auth/user.entity';
+import { AuditService, type AuditEntryView } from '../common/audit/audit.service';
+import { Clock } from '../common/clock';
+import { ConflictError, NotAllowedError, NotFoundError, ValidationFailedError } from '../common/errors/domain-errors';
+import { pageOf, type Page } from '../common/pagination';
+import { isUniqueViolation } from '../database/postgres-errors';
+import { completenessProblems } from './challenge-completeness';
+import { ChallengeManager } from './challenge-manager.entity';
+import { statusOf, statusSql, type ChallengeStatus } from './challenge-status';
+import { Challenge, type FormField } from './challenge.entity';
+import type { ChallengeInputDto, CreateChallengeDto, ListChallengesQuery } from './dto/challenge.dto';
+import { slugify } from './slug';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FINAL: ChallengeStatus[] = ['cancelled', 'announced'];
+
+export interface ManagerView {
+  userId: string;
+  name: string;
+  email: string;
+  role: string;
+  addedAt: string;
+}
+
+export interface ManagedChallenge {
+  challenge: Challenge;
+  status: ChallengeStatus;
+  role: string;
+}
+
+/** Who is asking: a signed-in user, or nobody (the public). */
+export type Viewer = User | null | undefined;
+
+@Injectable()
+export class ChallengesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: User, input: CreateChallengeDto): Promise<Challenge> {
+    if (!actor.hasRole('manager') && !actor.hasRole('admin')) {
+      throw new NotAllowedError('Only program managers can create challenges. Ask an administrator for the manager role.');
+    }
+    const now = this.clock.now();
+    const base = slugify(input.title);
+    for (let attempt = 0; ; attempt += 1) {
+      const slug = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
+      try {
+        return await this.db.transaction(async (tx) => {
+          const challenge = tx.getRepository(Challenge).create({ slug, ownerId: actor.id, createdAt: now, updatedAt: now });
+          applyInput(challenge, input);
+          await tx.getRepository(Challenge).insert(challenge);
+          await tx.getRepository(ChallengeManager).insert({ challengeId: challenge.id, userId: actor.id, role: 'owner', addedAt: now });
+          await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'challenge.created', after: snapshot(challenge) });
+          return challenge;
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error, 'challenges_slug_key') || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  async update(actor: User, idOrSlug: string, input: ChallengeInputDto): Promise<Challenge> {
+    return this.db.transaction(async (tx) => {
+      const challenge = await this.lockForManager(tx, actor, idOrSlug);
+      const now = this.clock.now();
+      const status = statusOf(challenge, now);
+      if (FINAL.includes(status)) throw new ConflictError(`A challenge that is ${status} can no longer be changed.`, 'challenge-final');
+      if ((input.rubric || input.fields) && challenge.firstEntryAt) {
+        throw new ConflictError('The rubric and the entry form are frozen once an entry exists.', 'form-frozen');
+      }
+      const before = snapshot(challenge);
+      applyInput(challenge, input);
+      if (challenge.publishedAt) {
+        const problems = completenessProblems(challenge, now);
+        if (problems.length) throw new ValidationFailedError(problems, 'A published challenge must stay complete.');
+      } else if (challenge.opensAt && challenge.closesAt && challenge.closesAt <= challenge.opensAt) {
+        throw ValidationFailedError.field('closesAt', 'must be after opensAt');
+      }
+      challenge.updatedAt = now;
+      await tx.getRepository(Challenge).save(challenge);
+      const [changedBefore, changedAfter] = difference(before, snapshot(challenge));
+      if (Object.keys(changedAfter).length) {
+        await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'challenge.updated', before: changedBefore, after: changedAfter });
+      }
+      return challenge;
+    });
+  }
+
+  async publish(actor: User, idOrSlug: string): Promise<Challenge> {
+    return this.transition(actor, idOrSlug, 'challenge.published', (challenge, status, now) => {
+      if (status !== 'draft') throw new ConflictError(`Only a draft can be published; this challenge is ${status}.`, 'not-draft');
+      const problems = completenessProblems(challenge, now);
+      if (problems.length) throw new ValidationFailedError(problems, 'The challenge is not ready to publish.');
+      challenge.publishedAt = now;
+    });
+  }
+
+  async close(actor: User, idOrSlug: string): Promise<Challenge> {
+    return this.transition(actor, idOrSlug, 'challenge.closed-early', (challenge, status, now) => {
+      if (status !== 'open') throw new ConflictError(`Only an open challenge can be closed early; this challenge is ${status}.`, 'not-open');
+      challenge.closedEarlyAt = now;
+    });
+  }
+
+  async cancel(actor: User, idOrSlug: string, reason?: string): Promise<Challenge> {
+    return this.transition(actor, idOrSlug, 'challenge.cancelled', (challenge, status, now) => {
+      if (FINAL.includes(status)) throw new ConflictError(`A challenge that is ${status} cannot be cancelled.`, 'challenge-final');
+      challenge.cancelledAt = now;
+      challenge.cancelReason = reason || null;
+    });
+  }
+
+  /** One challenge as `viewer` may see it; drafts and internal challenges are 404 to those who may not. */
+  async getVisible(viewer: Viewer, idOrSlug: string): Promise<Challenge> {
+    const challenge = await this.find(this.db.manager, idOrSlug);
+    if (!challenge || !(await this.canSee(viewer, challenge))) throw new NotFoundError('challenge');
+    return challenge;
+  }
+
+  /** Like getVisible, but only for the challenge's managers (and admins). */
+  async getManaged(actor: User, idOrSlug: string): Promise<Challenge> {
+    const challenge = await this.find(this.db.manager, idOrSlug);
+    if (!challenge) throw new NotFoundError('challenge');
+    await this.assertManager(this.db.manager, actor, challenge);
+    return challenge;
+  }
+
+  async isManager(actor: Viewer, challengeId: string, db: EntityManager = this.db.manager): Promise<boolean> {
+    if (!actor) return false;
+    if (actor.hasRole('admin')) return true;
+    return (await db.getRepository(ChallengeManager).countBy({ challengeId, userId: actor.id })) > 0;
+  }
+
+  /** Throws 404 to those who cannot see the challenge at all, 403 to those who see it but do not manage it. */
+  async assertManager(db: EntityManager, actor: User, challenge: Challenge): Promise<void> {
+    if (await this.isManager(actor, challenge.id, db)) return;
+    if (await this.canSee(actor, challenge, db)) throw new NotAllowedError('Only this challenge\'s managers can do this.');
+    throw new NotFoundError('challenge');
+  }
+
+  /**
+   * Public and internal visibility: internal challenges exist only for verified users of an allowed domain.
+   * Inside a transaction pass its manager: the embedded database runs one connection at a time.
+   */
+  async canSee(viewer: Viewer, challenge: Challenge, db: EntityManager = this.db.manager): Promise<boolean> {
+    if (await this.isManager(viewer, challenge.id, db)) return true;
+    if (!challenge.publishedAt) return false;
+    return challenge.visibility === 'public' || this.inAllowedDomain(viewer, challenge);
+  }
+
+  inAllowedDomain(viewer: Viewer, challenge: Challenge): boolean {
+    return !!viewer && viewer.emailVerifiedAt !== null && challenge.allowedEmailDomains.includes(viewer.emailDomain);
+  }
+
+  async list(viewer: Viewer, query: ListChallengesQuery): Promise<Page<Challenge>> {
+    const now = this.clock.now();
+    const status = statusSql('c', ':now');
+    const builder = this.db
+      .getRepository(Challenge)
+      .createQueryBuilder('c')
+      .where('c.published_at IS NOT NULL AND c.cancelled_at IS NULL')
+      .setParameter('now', now);
+    if (!viewer?.hasRole('admin')) {
+      const domain = viewer?.emailVerifiedAt ? viewer.emailDomain : '';
+      builder.andWhere(`(c.visibility = 'public' OR :domain = ANY(c.allowed_email_domains))`, { domain });
+    }
+    if (query.status) builder.andWhere(`${status} = :status`, { status: query.status });
+    if (query.agency) builder.andWhere('lower(c.agency) = lower(:agency)', { agency: query.agency });
+    if (query.q) {
+      const words = query.q.split(/\s+/).filter(Boolean).slice(0, 8);
+      words.forEach((word, i) => {
+        builder.andWhere(`(c.title ILIKE :w${i} OR c.tagline ILIKE :w${i} OR c.description ILIKE :w${i} OR c.agency ILIKE :w${i})`, {
+          [`w${i}`]: `%${word.replace(/[\\%_]/g, '\\$&')}%`,
+        });
+      });
+    }
+    if (query.sort === 'closing') {
+      builder.orderBy(`CASE WHEN c.closes_at > :now AND c.closed_early_at IS NULL THEN 0 ELSE 1 END`).addOrderBy('c.closes_at', 'ASC');
+    } else if (query.sort === 'prize') {
+      builder.orderBy('c.prize_amount', 'DESC', 'NULLS LAST');
+    } else {
+      builder.orderBy('c.published_at', 'DESC');
+    }
+    builder.addOrderBy('c.id', 'ASC');
+    const [items, total] = await builder.skip(query.offset).take(query.pageSize).getManyAndCount();
+    return pageOf(items, total, query);
+  }
+
+  async agencies(): Promise<string[]> {
+    const rows: { agency: string }[] = await this.db.query(
+      `SELECT DISTINCT agency FROM challenges WHERE published_at IS NOT NULL AND cancelled_at IS NULL AND visibility = 'public' AND agency <> '' ORDER BY agency`,
+    );
+    return rows.map((row) => row.agency);
+  }
+
+  async listManaged(actor: User): Promise<ManagedChallenge[]> {
+    const now = this.clock.now();
+    const rows = await this.db
+      .getRepository(Challenge)
+      .createQueryBuilder('c')
+      .innerJoin(ChallengeManager, 'm', 'm.challenge_id = c.id AND m.user_id = :userId', { userId: actor.id })
+      .addSelect('m.role', 'role')
+      .orderBy('c.updated_at', 'DESC')
+      .getRawAndEntities();
+    return rows.entities.map((challenge, i) => ({ challenge, status: statusOf(challenge, now), role: rows.raw[i].role as string }));
+  }
+
+  async managers(actor: User, idOrSlug: string): Promise<ManagerView[]> {
+    const challenge = await this.getManaged(actor, idOrSlug);
+    const rows: { user_id: string; name: string; email: string; role: string; added_at: Date }[] = await this.db.query(
+      `SELECT m.user_id, u.name, u.email, m.role, m.added_at FROM challenge_managers m JOIN users u ON u.id = m.user_id
+       WHERE m.challenge_id = $1 ORDER BY m.role DESC, m.added_at`,
+      [challenge.id],
+    );
+    return rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, role: r.role, addedAt: r.added_at.toISOString() }));
+  }
+
+  /** The owner (or an admin) adds a co-manager by the email address of an existing account. */
+  async addManager(actor: User, idOrSlug: string, email: string): Promise<ManagerView[]> {
+    await this.db.transaction(async (tx) => {
+      const challenge = await this.lockForManager(tx, actor, idOrSlug);
+      this.assertOwner(actor, challenge);
+      const user = await tx.getRepository(User).findOneBy({ email });
+      if (!user) throw ValidationFailedError.field('email', 'has no Laurel account yet; ask them to sign up first');
+      const added = await tx.query(
+        `INSERT INTO challenge_managers (challenge_id, user_id, role, added_at) VALUES ($1, $2, 'co-manager', $3)
+         ON CONFLICT DO NOTHING RETURNING user_id`,
+        [challenge.id, user.id, this.clock.now()],
+      );
+      if (added.length) {
+        await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'manager.added', after: { userId: user.id, email: user.email } });
+      }
+    });
+    return this.managers(actor, idOrSlug);
+  }
+
+  async removeManager(actor: User, idOrSlug: string, userId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const challenge = await this.lockForManager(tx, actor, idOrSlug);
+      this.assertOwner(actor, challenge);
+      if (userId === challenge.ownerId) throw new ConflictError('The owner cannot be removed from a challenge.', 'owner');
+      const removed = await tx.getRepository(ChallengeManager).delete({ challengeId: challenge.id, userId, role: 'co-manager' });
+      if (!removed.affected) throw new NotFoundError('manager');
+      await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'manager.removed', before: { userId } });
+    });
+  }
+
+  async auditLog(actor: User, idOrSlug: string): Promise<AuditEntryView[]> {
+    const challenge = await this.getManaged(actor, idOrSlug);
+    return this.audit.forChallenge(this.db.manager, challenge.id);
+  }
+
+  /** Locks the challenge row for the rest of the transaction, after checking the actor manages it. */
+  async lockForManager(tx: EntityManager, actor: User, idOrSlug: string): Promise<Challenge> {
+    const challenge = await this.find(tx, idOrSlug, true);
+    if (!challenge) throw new NotFoundError('challenge');
+    await this.assertManager(tx, actor, challenge);
+    return challenge;
+  }
+
+  private assertOwner(actor: User, challenge: Challenge): void {
+    if (challenge.ownerId !== actor.id && !actor.hasRole('admin')) throw new NotAllowedError('Only the challenge\'s owner can change its managers.');
+  }
+
+  private async transition(
+    actor: User,
+    idOrSlug: string,
+    action: string,
+    change: (challenge: Challenge, status: ChallengeStatus, now: Date) => void,
+  ): Promise<Challenge> {
+    return this.db.transaction(async (tx) => {
+      const challenge = await this.lockForManager(tx, actor, idOrSlug);
+      const now = this.clock.now();
+      const before = statusOf(challenge, now);
+      change(challenge, before, now);
+      challenge.updatedAt = now;
+      await tx.getRepository(Challenge).save(challenge);
+      await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action, before: { status: before }, after: { status: statusOf(challenge, now) } });
+      return challenge;
+    });
+  }
+
+  private find(db: EntityManager, idOrSlug: string, lock = false): Promise<Challenge | null> {
+    const builder = db.getRepository(Challenge).createQueryBuilder('c');
+    if (UUID.test(idOrSlug)) builder.where('c.id = :id', { id: idOrSlug });
+    else builder.where('c.slug = :slug', { slug: idOrSlug.toLowerCase() });
+    if (lock) builder.setLock('pessimistic_write');
+    return builder.getOne();
+  }
+}
+
+function applyInput(challenge: Challenge, input: ChallengeInputDto): void {
+  const assign = <K extends keyof Challenge>(key: K, value: Challenge[K] | undefined) => {
+    if (value !== undefined) challenge[key] = value;
+  };
+  assign('title', input.title);
+  assign('tagline', input.tagline);
+  assign('description', input.description);
+  assign('agency', input.agency);
+  assign('rules', input.rules);
+  assign('eligibility', input.eligibility);
+  assign('faq', input.faq);
+  if (input.prizeTotal) {
+    const [whole, fraction = ''] = input.prizeTotal.amount.split('.');
+    challenge.prizeAmount = `${BigInt(whole)}.${fraction.padEnd(2, '0')}`;
+    challenge.prizeCurrency = input.prizeTotal.currency;
+  }
+  assign('opensAt', input.opensAt ? new Date(input.opensAt) : undefined);
+  assign('closesAt', input.closesAt ? new Date(input.closesAt) : undefined);
+  assign('judgingEndsAt', input.judgingEndsAt ? new Date(input.judgingEndsAt) : undefined);
+  assign('timeZone', input.timeZone);
+  assign('winnersCount', input.winnersCount);
+  assign('judgesPerSubmission', input.judgesPerSubmission);
+  assign('blindJudging', input.blindJudging);
+  assign('maxSubmissionsPerSolver', input.maxSubmissionsPerSolver);
+  assign('visibility', input.visibility);
+  assign('allowedEmailDomains', input.allowedEmailDomains ? [...new Set(input.allowedEmailDomains)] : undefined);
+  assign('rubric', input.rubric?.map((c) => ({ key: c.key, name: c.name, description: c.description, weight: c.weight, maxScore: c.maxScore })));
+  assign('fields', input.fields?.map((f) => Object.fromEntries(Object.entries({ ...f }).filter(([, v]) => v !== undefined)) as unknown as FormField));
+}
+
+/** The editable properties as plain JSON, for the audit log. */
+function snapshot(challenge: Challenge): Record<string, unknown> {
+  const { id: _id, ownerId: _owner, createdAt: _created, updatedAt: _updated, ...rest } = challenge;
+  return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+}
+
+function difference(before: Record<string, unknown>, after: Record<string, unknown>): [Record<string, unknown>, Record<string, unknown>] {
+  const changed = Object.keys(after).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+  return [Object.fromEntries(changed.map((k) => [k, before[k]])), Object.fromEntries(changed.map((k) => [k, after[k]]))];
+}

@@ -1,0 +1,312 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '../../common/pagination';
+import { IsTimestamp, IsTimeZone } from '../../common/validators';
+import { CHALLENGE_STATUSES } from '../challenge-status';
+import { FIELD_TYPES, UPLOAD_TYPES, type FieldType, type Visibility } from '../challenge.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const KEY = /^[a-z][a-z0-9_]{0,39}$/;
+const KEY_MESSAGE = 'must start with a lower-case letter and use only a-z, 0-9 and _ (at most 40)';
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export class MoneyDto {
+  @ApiProperty({ example: '25000.00', description: 'A decimal string, never a float' })
+  @IsString({ message: 'must be a decimal string such as "25000.00"' })
+  @Matches(/^\d{1,12}(\.\d{1,2})?$/, { message: 'must be a decimal string such as "25000.00"' })
+  amount: string;
+
+  @ApiProperty({ example: 'USD' })
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'must be a three-letter ISO 4217 code such as USD' })
+  currency: string;
+}
+
+export class RubricCriterionDto {
+  @ApiProperty({ example: 'impact' })
+  @IsString()
+  @Matches(KEY, { message: KEY_MESSAGE })
+  key: string;
+
+  @ApiProperty({ example: 'Impact' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'is required' })
+  @MaxLength(100)
+  name: string;
+
+  @ApiProperty({ example: 'How much the idea would change outcomes for the public.' })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  description: string;
+
+  @ApiProperty({ example: 2, exclusiveMinimum: true, minimum: 0 })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 }, { message: 'must be a number' })
+  @Min(0.0001, { message: 'must be greater than 0' })
+  @Max(1000)
+  weight: number;
+
+  @ApiProperty({ example: 10, minimum: 1, maximum: 100 })
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(100)
+  maxScore: number;
+}
+
+export class FormFieldDto {
+  @ApiProperty({ example: 'summary' })
+  @IsString()
+  @Matches(KEY, { message: KEY_MESSAGE })
+  key: string;
+
+  @ApiProperty({ example: 'Summary of your solution' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'is required' })
+  @MaxLength(200)
+  label: string;
+
+  @ApiProperty({ enum: FIELD_TYPES })
+  @IsIn(FIELD_TYPES, { message: `must be one of ${FIELD_TYPES.join(', ')}` })
+  type: FieldType;
+
+  @ApiProperty()
+  @IsBoolean()
+  required: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(1000)
+  helpText?: string;
+
+  @ApiPropertyOptional({ description: 'text and textarea only', minimum: 1, maximum: 100000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  maxLength?: number;
+
+  @ApiPropertyOptional({ description: 'select only', type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  options?: string[];
+
+  @ApiPropertyOptional({ description: 'file only: accepted content types', enum: UPLOAD_TYPES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(UPLOAD_TYPES.length)
+  @IsIn(UPLOAD_TYPES, { each: true, message: `each type must be one of ${UPLOAD_TYPES.join(', ')}` })
+  accept?: string[];
+
+  @ApiPropertyOptional({ description: 'file only: largest accepted file in bytes', maximum: 50 * 1024 * 1024 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(50 * 1024 * 1024)
+  maxBytes?: number;
+}
+
+/** Every challenge property; all optional, because a draft may be saved incomplete (publish checks completeness). */
+export class ChallengeInputDto {
+  @ApiPropertyOptional({ example: 'Clean Water Sensor Challenge' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'is required' })
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(300)
+  tagline?: string;
+
+  @ApiPropertyOptional({ description: 'Markdown; raw HTML is shown as text' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50_000)
+  description?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  agency?: string;
+
+  @ApiPropertyOptional({ description: 'Markdown' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50_000)
+  rules?: string;
+
+  @ApiPropertyOptional({ description: 'Markdown' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  eligibility?: string;
+
+  @ApiPropertyOptional({ description: 'Markdown: questions and answers for solvers' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  faq?: string;
+
+  @ApiPropertyOptional({ type: MoneyDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  prizeTotal?: MoneyDto;
+
+  @ApiPropertyOptional({ example: '2026-07-01T16:00:00Z' })
+  @IsOptional()
+  @IsTimestamp()
+  opensAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-09-30T21:00:00Z' })
+  @IsOptional()
+  @IsTimestamp()
+  closesAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-10-31T21:00:00Z', nullable: true })
+  @IsOptional()
+  @IsTimestamp()
+  judgingEndsAt?: string;
+
+  @ApiPropertyOptional({ example: 'America/New_York', default: 'UTC' })
+  @IsOptional()
+  @IsTimeZone()
+  timeZone?: string;
+
+  @ApiPropertyOptional({ minimum: 3, maximum: 5, default: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(3)
+  @Max(5)
+  winnersCount?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  judgesPerSubmission?: number;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  blindJudging?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  maxSubmissionsPerSolver?: number;
+
+  @ApiPropertyOptional({ enum: ['public', 'internal'], default: 'public' })
+  @IsOptional()
+  @IsIn(['public', 'internal'], { message: 'must be public or internal' })
+  visibility?: Visibility;
+
+  @ApiPropertyOptional({ type: [String], example: ['agency.gov'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Transform(({ value }) => (Array.isArray(value) ? value.map((d) => (typeof d === 'string' ? d.trim().toLowerCase() : d)) : value))
+  @Matches(DOMAIN, { each: true, message: 'each entry must be a domain such as agency.gov' })
+  allowedEmailDomains?: string[];
+
+  @ApiPropertyOptional({ type: [RubricCriterionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => RubricCriterionDto)
+  rubric?: RubricCriterionDto[];
+
+  @ApiPropertyOptional({ type: [FormFieldDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => FormFieldDto)
+  fields?: FormFieldDto[];
+}
+
+export class CreateChallengeDto extends ChallengeInputDto {
+  @ApiProperty({ example: 'Clean Water Sensor Challenge' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'is required' })
+  @MaxLength(200)
+  declare title: string;
+}
+
+export class UpdateChallengeDto extends PartialType(ChallengeInputDto) {}
+
+export class ListChallengesQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['upcoming', 'open', 'closed', 'judging', 'announced'] })
+  @IsOptional()
+  @IsIn(['upcoming', 'open', 'closed', 'judging', 'announced'], { message: 'must be upcoming, open, closed, judging or announced' })
+  status?: (typeof CHALLENGE_STATUSES)[number];
+
+  @ApiPropertyOptional({ description: 'words to find in the title, tagline, description or agency' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  agency?: string;
+
+  @ApiPropertyOptional({ enum: ['closing', 'newest', 'prize'], default: 'newest' })
+  @IsOptional()
+  @IsIn(['closing', 'newest', 'prize'], { message: 'must be closing, newest or prize' })
+  sort?: 'closing' | 'newest' | 'prize';
+}
+
+export class AddManagerDto {
+  @ApiProperty({ example: 'colleague@agency.gov' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsString()
+  @Matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'must be an email address' })
+  @MaxLength(254)
+  email: string;
+}
+
+export class CancelChallengeDto {
+  @ApiPropertyOptional({ description: 'Shown on the challenge page' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(1000)
+  reason?: string;
+}

@@ -1,0 +1,184 @@
+import { Body, Controller, Get, Param, Post, Render, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser, SignedInGuard } from '../auth/guards';
+import type { User } from '../auth/user.entity';
+import { Clock } from '../common/clock';
+import { NotFoundError } from '../common/errors/domain-errors';
+import { FormView } from '../common/http/form-view';
+import { validateDto } from '../common/validation';
+import { challengeToForm, formToInput, STEP_OF_FIELD, STEPS, type StepKey } from './challenge-form';
+import { completenessProblems } from './challenge-completeness';
+import { UPLOAD_TYPES, FIELD_TYPES, type Challenge } from './challenge.entity';
+import { toChallengePage, toChallengeView } from './challenge.view';
+import { ChallengesService } from './challenges.service';
+import { AddManagerDto, CancelChallengeDto, CreateChallengeDto, UpdateChallengeDto } from './dto/challenge.dto';
+
+type Form = Record<string, unknown>;
+
+const UPLOAD_LABELS: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/png': 'PNG image',
+  'image/jpeg': 'JPEG image',
+  'image/gif': 'GIF image',
+  'image/webp': 'WebP image',
+  'application/zip': 'ZIP archive',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word document (.docx)',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel workbook (.xlsx)',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'PowerPoint (.pptx)',
+  'video/mp4': 'MP4 video',
+};
+const TIME_ZONES = ['UTC', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu', 'America/Puerto_Rico', 'Pacific/Guam', 'Europe/London', 'Europe/Paris', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
+
+function stepOrThrow(step: string): StepKey {
+  const found = STEPS.find((s) => s.key === step);
+  if (!found) throw new NotFoundError('page');
+  return found.key;
+}
+
+/** The step indicator's items: done before the current step, current, then to do. */
+function stepIndicator(current: StepKey) {
+  const index = STEPS.findIndex((s) => s.key === current);
+  return STEPS.map((s, i) => ({ ...s, state: i < index ? 'complete' : i === index ? 'current' : 'todo', number: i + 1 }));
+}
+
+@ApiExcludeController()
+@Controller('manage/challenges')
+@UseGuards(SignedInGuard)
+export class ManageChallengesWebController {
+  constructor(
+    private readonly challenges: ChallengesService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Render('manage/list')
+  async list(@CurrentUser() user: User) {
+    const managed = await this.challenges.listManaged(user);
+    const now = this.clock.now();
+    return {
+      title: 'Your challenges',
+      canCreate: user.hasRole('manager') || user.hasRole('admin'),
+      challenges: managed.map(({ challenge, role }) => ({ ...toChallengeView(challenge, now), managerRole: role })),
+    };
+  }
+
+  @Get('new')
+  @Render('manage/new')
+  newForm() {
+    return { title: 'Create a challenge', values: { visibility: 'public' }, steps: stepIndicator('general') };
+  }
+
+  @Post()
+  @FormView('manage/new')
+  async create(@CurrentUser() user: User, @Body() form: Form, @Res() res: Response) {
+    res.locals.steps = stepIndicator('general');
+    const input = await validateDto(CreateChallengeDto, formToInput('general', form, null));
+    const challenge = await this.challenges.create(user, input);
+    res.redirect(303, `/manage/challenges/${challenge.id}/edit/details`);
+  }
+
+  @Get(':id')
+  async overview(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+    res.render('manage/overview', await this.overviewModel(user, id));
+  }
+
+  @Get(':id/preview')
+  async preview(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+    const challenge = await this.challenges.getManaged(user, id);
+    res.render('challenges/detail', { title: `Preview: ${challenge.title}`, challenge: toChallengePage(challenge, this.clock.now()), preview: true, canManage: true });
+  }
+
+  @Get(':id/edit/:step')
+  async editForm(@CurrentUser() user: User, @Param('id') id: string, @Param('step') step: string, @Res() res: Response) {
+    const key = stepOrThrow(step);
+    const challenge = await this.challenges.getManaged(user, id);
+    res.render(`manage/edit-${key}`, { ...this.editModel(challenge, key), values: challengeToForm(challenge) });
+  }
+
+  @Post(':id/edit/:step')
+  @FormView((req) => `manage/edit-${stepOrThrow(String(req.params.step))}`)
+  async save(@CurrentUser() user: User, @Param('id') id: string, @Param('step') step: string, @Body() form: Form, @Res() res: Response) {
+    const key = stepOrThrow(step);
+    const challenge = await this.challenges.getManaged(user, id);
+    Object.assign(res.locals, this.editModel(challenge, key));
+    await this.saveStep(user, challenge, key, form);
+    const next = STEPS[STEPS.findIndex((s) => s.key === key) + 1];
+    res.redirect(303, form.stay === 'yes' || !next ? `/manage/challenges/${challenge.id}/edit/${key}?saved=1` : `/manage/challenges/${challenge.id}/edit/${next.key}`);
+  }
+
+  @Post(':id/publish')
+  @FormView('manage/overview')
+  async publish(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+    Object.assign(res.locals, await this.overviewModel(user, id));
+    const challenge = await this.challenges.publish(user, id);
+    res.redirect(303, `/manage/challenges/${challenge.id}?done=published`);
+  }
+
+  @Post(':id/close')
+  @FormView('manage/overview')
+  async close(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+    Object.assign(res.locals, await this.overviewModel(user, id));
+    const challenge = await this.challenges.close(user, id);
+    res.redirect(303, `/manage/challenges/${challenge.id}?done=closed`);
+  }
+
+  @Post(':id/cancel')
+  @FormView('manage/overview')
+  async cancel(@CurrentUser() user: User, @Param('id') id: string, @Body() form: Form, @Res() res: Response) {
+    Object.assign(res.locals, await this.overviewModel(user, id));
+    const input = await validateDto(CancelChallengeDto, { reason: typeof form.reason === 'string' ? form.reason : undefined });
+    const challenge = await this.challenges.cancel(user, id, input.reason);
+    res.redirect(303, `/manage/challenges/${challenge.id}?done=cancelled`);
+  }
+
+  @Post(':id/managers')
+  @FormView('manage/overview')
+  async addManager(@CurrentUser() user: User, @Param('id') id: string, @Body() form: Form, @Res() res: Response) {
+    Object.assign(res.locals, await this.overviewModel(user, id));
+    const input = await validateDto(AddManagerDto, { email: form.email });
+    await this.challenges.addManager(user, id, input.email);
+    res.redirect(303, `/manage/challenges/${id}#managers`);
+  }
+
+  @Post(':id/managers/:userId/remove')
+  async removeManager(@CurrentUser() user: User, @Param('id') id: string, @Param('userId') userId: string, @Res() res: Response) {
+    await this.challenges.removeManager(user, id, userId);
+    res.redirect(303, `/manage/challenges/${id}#managers`);
+  }
+
+  private async saveStep(user: User, challenge: Challenge, step: StepKey, form: Form): Promise<void> {
+    if (step === 'review') return;
+    const input = await validateDto(UpdateChallengeDto, formToInput(step, form, challenge));
+    await this.challenges.update(user, challenge.id, input);
+  }
+
+  private editModel(challenge: Challenge, step: StepKey) {
+    const now = this.clock.now();
+    const problems = step === 'review' ? completenessProblems(challenge, now).map((p) => ({ ...p, step: STEP_OF_FIELD[p.field.split('.')[0]] ?? 'general' })) : [];
+    return {
+      title: `${STEPS.find((s) => s.key === step)!.label}: ${challenge.title}`,
+      challenge: toChallengeView(challenge, now),
+      step,
+      steps: stepIndicator(step),
+      problems,
+      fieldTypes: FIELD_TYPES,
+      uploadTypes: UPLOAD_TYPES.map((value) => ({ value, label: UPLOAD_LABELS[value] })),
+      timeZones: TIME_ZONES.includes(challenge.timeZone) ? TIME_ZONES : [challenge.timeZone, ...TIME_ZONES],
+    };
+  }
+
+  private async overviewModel(user: User, id: string) {
+    const challenge = await this.challenges.getManaged(user, id);
+    const [managers, audit] = await Promise.all([this.challenges.managers(user, id), this.challenges.auditLog(user, id)]);
+    const view = toChallengeView(challenge, this.clock.now());
+    return {
+      title: `Manage: ${challenge.title}`,
+      challenge: view,
+      managers,
+      audit: audit.slice(0, 100),
+      isOwner: challenge.ownerId === user.id || user.hasRole('admin'),
+      problems: view.status === 'draft' ? completenessProblems(challenge, this.clock.now()) : [],
+    };
+  }
+}
