@@ -13,6 +13,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
 import { NotificationsModule } from './notifications/notifications.module';
+import { SubmissionsModule } from './submissions/submissions.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -27,6 +28,7 @@ export class AppModule implements NestModule {
         NotificationsModule,
         AuthModule,
         ChallengesModule,
+        SubmissionsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { join, resolve } from 'node:path';
 import { expressErrorHandler } from './common/errors/problem.filter';
+import { apiContentTypeMiddleware } from './common/http/api-content-type.middleware';
 import { TEMPLATES_DIR } from './common/paths';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
 import { createViewEngine } from './common/http/view-engine';
@@ -48,6 +49,7 @@ export function configureApp(nest: INestApplication, config: AppConfig): void {
     (req.path.startsWith('/api/docs') ? swaggerHeaders : pageHeaders)(req, res, next),
   );
   app.use(cookieParser());
+  app.use(apiContentTypeMiddleware);
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: true, limit: JSON_BODY_LIMIT, parameterLimit: 2000 }));
   app.use(expressErrorHandler);

@@ -5,11 +5,14 @@ import { WebSession } from '../auth/web-session.entity';
 import { ChallengeManager } from '../challenges/challenge-manager.entity';
 import { Challenge } from '../challenges/challenge.entity';
 import { OutboxMessage } from '../notifications/outbox-message.entity';
+import { SubmissionFile } from '../submissions/submission-file.entity';
+import { Submission } from '../submissions/submission.entity';
 import { Foundation1763800000000 } from './migrations/1763800000000-foundation';
 import { Challenges1763900000000 } from './migrations/1763900000000-challenges';
+import { Submissions1764000000000 } from './migrations/1764000000000-submissions';
 
-export const ENTITIES = [User, EmailToken, WebSession, OutboxMessage, Challenge, ChallengeManager];
-export const MIGRATIONS = [Foundation1763800000000, Challenges1763900000000];
+export const ENTITIES = [User, EmailToken, WebSession, OutboxMessage, Challenge, ChallengeManager, Submission, SubmissionFile];
+export const MIGRATIONS = [Foundation1763800000000, Challenges1763900000000, Submissions1764000000000];
 
 /** One definition for the app, the TypeORM CLI (ormconfig.ts) and the tests. */
 export function dataSourceOptions(url: string): DataSourceOptions {

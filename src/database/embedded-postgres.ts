@@ -3,6 +3,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { ProtocolQueue } from './protocol-queue';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -34,6 +35,7 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
   const db = await PGlite.create(location);
   const port = await freePort();
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 100 });
+  (server as unknown as { queryQueue: ProtocolQueue }).queryQueue = new ProtocolQueue(db);
   await server.start();
   return {
     url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,

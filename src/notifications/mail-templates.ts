@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TEMPLATES_DIR } from '../common/paths';
 
 /** The messages the app sends; each has subject, HTML and text parts in templates/emails. */
-export type EmailTemplate = 'verify-email' | 'password-reset';
+export type EmailTemplate = 'verify-email' | 'password-reset' | 'submission-received' | 'submission-withdrawn' | 'deadline-reminder';
 
 export interface RenderedMail {
   subject: string;

@@ -7,7 +7,13 @@ export interface FieldError {
 export abstract class DomainError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
-  readonly errors: FieldError[] = [];
+
+  constructor(
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(message);
+  }
 
   get title(): string {
     return this.constructor.name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1 $2');
@@ -17,11 +23,9 @@ export abstract class DomainError extends Error {
 export class ValidationFailedError extends DomainError {
   readonly status = 422;
   readonly code = 'validation-failed';
-  override readonly errors: FieldError[];
 
   constructor(errors: FieldError[], detail = 'Some values are not valid.') {
-    super(detail);
-    this.errors = errors;
+    super(detail, errors);
   }
 
   static field(field: string, message: string): ValidationFailedError {

@@ -1,35 +1,9 @@
 import Handlebars from 'handlebars';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { formatDateTime, formatMoney } from '../format';
 
 type ViewCallback = (error: Error | null, html?: string) => void;
-
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "Jun 1, 2026, 9:00 AM EDT": dates are always shown with their time zone named. */
-function formatDate(date: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZone,
-      timeZoneName: 'short',
-    });
-    dateFormats.set(timeZone, format);
-  }
-  return format.format(date);
-}
-
-function formatMoney(amount: string, currency: string): string {
-  const [whole, fraction] = amount.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const symbol = currency === 'USD' ? '$' : `${currency} `;
-  return `${symbol}${grouped}${fraction && fraction !== '00' ? `.${fraction}` : ''}`;
-}
 
 function registerPartials(handlebars: typeof Handlebars, dir: string, root = dir): void {
   for (const entry of readdirSync(dir)) {
@@ -51,13 +25,15 @@ export function createViewEngine(viewsDir: string) {
   handlebars.registerHelper('formatDate', (value: unknown, zone: unknown) => {
     const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
     if (!date || Number.isNaN(date.getTime())) return '';
-    return formatDate(date, typeof zone === 'string' ? zone : 'UTC');
+    return formatDateTime(date, typeof zone === 'string' ? zone : 'UTC');
   });
   handlebars.registerHelper('money', (money: unknown) => {
     const value = money as { amount?: string; currency?: string } | null;
     return value?.amount && value.currency ? formatMoney(value.amount, value.currency) : '';
   });
   handlebars.registerHelper('json', (value: unknown) => (value == null ? '' : JSON.stringify(value).slice(0, 300)));
+  handlebars.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
+  handlebars.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   handlebars.registerHelper('inc', (value: unknown) => Number(value) + 1);
   handlebars.registerHelper('encode', (value: unknown) => encodeURIComponent(String(value ?? '')));
   handlebars.registerHelper('isoDate', (value: unknown) => (value instanceof Date ? value.toISOString() : String(value ?? '')));

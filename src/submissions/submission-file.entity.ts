@@ -1,0 +1,32 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** An uploaded file of an entry: its checked type and sanitised name; the bytes live in FileStorage. */
+@Entity('submission_files')
+export class SubmissionFile {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'submission_id' })
+  submissionId: string;
+
+  @Column('text', { name: 'field_key' })
+  fieldKey: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text', { name: 'content_type' })
+  contentType: string;
+
+  @Column('int')
+  size: number;
+
+  @Column('text')
+  sha256: string;
+
+  @Column('text', { name: 'storage_key' })
+  storageKey: string;
+
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt: Date;
+}

@@ -1,0 +1,439 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { User } from '../auth/user.entity';
+import { statusOf } from '../challenges/challenge-status';
+import { Challenge, type FormField } from '../challenges/challenge.entity';
+import { ChallengesService, type Viewer } from '../challenges/challenges.service';
+import { AuditService } from '../common/audit/audit.service';
+import { Clock } from '../common/clock';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationFailedError,
+  type FieldError,
+} from '../common/errors/domain-errors';
+import { formatDateTime } from '../common/format';
+import { pageOf, type Page, type PageQuery } from '../common/pagination';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { isUniqueViolation } from '../database/postgres-errors';
+import { OutboxService } from '../notifications/outbox.service';
+import { checkAnswers, type Answers, type FileAnswer } from './answers';
+import { sanitizeFileName, sniffContentType } from './content-sniffer';
+import { FileStorage } from './file-storage';
+import { SubmissionFile } from './submission-file.entity';
+import { Submission, type SubmissionStatus } from './submission.entity';
+
+export interface Upload {
+  fieldKey: string;
+  originalName: string;
+  content: Buffer;
+}
+
+export interface SubmissionInput {
+  title?: string;
+  answers: Record<string, unknown>;
+  submit: boolean;
+  uploads: Upload[];
+}
+
+/** An upload that passed its checks and waits to be stored inside the transaction. */
+interface CheckedUpload {
+  field: FormField;
+  file: SubmissionFile;
+  content: Buffer;
+}
+
+export interface EntryRow {
+  submission: Submission;
+  solverName: string;
+  solverEmail: string;
+}
+
+export interface EntriesQuery extends PageQuery {
+  status?: SubmissionStatus | 'ineligible';
+  q?: string;
+}
+
+const TITLE_MAX = 200;
+
+/** Receipts read like CWS-2026-000123: initials of the challenge, the year, a global sequence number. */
+function receiptPrefix(slug: string): string {
+  const initials = slug.split('-').filter(Boolean).map((word) => word[0]).join('').toUpperCase().replace(/[^A-Z]/g, '');
+  return (initials + 'XXX').slice(0, 3);
+}
+
+@Injectable()
+export class SubmissionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly challenges: ChallengesService,
+    private readonly outbox: OutboxService,
+    private readonly storage: FileStorage,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** A solver's new entry (or draft). Everything is checked before anything is written; files included. */
+  async create(actor: User, challengeIdOrSlug: string, input: SubmissionInput): Promise<Submission> {
+    this.assertVerified(actor);
+    const challenge = await this.challenges.getVisible(actor, challengeIdOrSlug);
+    this.assertEntrant(actor, challenge);
+    this.assertOpen(challenge);
+    const title = this.checkTitle(input.title, true);
+    const uploads = this.checkUploads(challenge, input.uploads);
+    const { answers } = this.checkedAnswers(challenge, input.answers, uploads, {}, input.submit);
+
+    return this.writeWithFiles(uploads, async (tx) => {
+      const now = this.clock.now();
+      const slot = await this.freeSlot(tx, challenge, actor.id);
+      const submission = tx.getRepository(Submission).create({
+        id: randomUUID(),
+        challengeId: challenge.id,
+        solverId: actor.id,
+        title: title!,
+        answers,
+        status: 'draft',
+        slot,
+        receipt: null,
+        submittedAt: null,
+        withdrawnAt: null,
+        ineligibleAt: null,
+        ineligibleReason: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (input.submit) await this.markSubmitted(tx, submission, challenge, actor, now);
+      await tx.getRepository(Submission).insert(submission);
+      await this.storeUploads(tx, submission, uploads);
+      await tx.query(`UPDATE challenges SET first_entry_at = $2 WHERE id = $1 AND first_entry_at IS NULL`, [challenge.id, now]);
+      await this.assertStillOpen(tx, challenge.id);
+      return submission;
+    });
+  }
+
+  /** The solver edits its entry while the challenge is open; the receipt stays. `submit` turns a draft into an entry. */
+  async update(actor: User, submissionId: string, input: SubmissionInput): Promise<Submission> {
+    const current = await this.readable(actor, submissionId);
+    if (current.submission.solverId !== actor.id) throw new NotAllowedError('Only the solver who wrote an entry can change it.');
+    const challenge = current.challenge;
+    this.assertOpen(challenge);
+    const title = this.checkTitle(input.title, false);
+    const uploads = this.checkUploads(challenge, input.uploads);
+    const submitting = input.submit || current.submission.status === 'submitted';
+    const keptFiles = Object.fromEntries(
+      Object.entries(current.submission.answers).filter(([key, value]) => typeof value === 'object' && !uploads.some((u) => u.field.key === key)),
+    ) as Record<string, FileAnswer>;
+    const keptAnswers = Object.fromEntries(Object.entries(current.submission.answers).filter(([, value]) => typeof value !== 'object'));
+    const { answers } = this.checkedAnswers(challenge, { ...keptAnswers, ...input.answers }, uploads, keptFiles, submitting);
+
+    const replaced: string[] = [];
+    const updated = await this.writeWithFiles(uploads, async (tx) => {
+      const submission = await tx.getRepository(Submission).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: submissionId }).getOneOrFail();
+      if (submission.status === 'withdrawn') throw new ConflictError('A withdrawn entry cannot be changed.', 'withdrawn');
+      const now = this.clock.now();
+      for (const upload of uploads) {
+        const old = await tx.getRepository(SubmissionFile).findOneBy({ submissionId, fieldKey: upload.field.key });
+        if (old) {
+          replaced.push(old.storageKey);
+          await tx.getRepository(SubmissionFile).delete(old.id);
+        }
+      }
+      submission.title = title ?? submission.title;
+      submission.answers = answers;
+      submission.updatedAt = now;
+      if (input.submit && submission.status === 'draft') await this.markSubmitted(tx, submission, challenge, actor, now);
+      await tx.getRepository(Submission).save(submission);
+      await this.storeUploads(tx, submission, uploads);
+      await this.assertStillOpen(tx, challenge.id);
+      return submission;
+    });
+    await Promise.all(replaced.map((key) => this.storage.remove(key)));
+    return updated;
+  }
+
+  async withdraw(actor: User, submissionId: string): Promise<Submission> {
+    const { submission: found, challenge } = await this.readable(actor, submissionId);
+    if (found.solverId !== actor.id) throw new NotAllowedError('Only the solver who wrote an entry can withdraw it.');
+    this.assertOpen(challenge);
+    return this.db.transaction(async (tx) => {
+      const submission = await tx.getRepository(Submission).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: submissionId }).getOneOrFail();
+      if (submission.status === 'withdrawn') throw new ConflictError('This entry is already withdrawn.', 'withdrawn');
+      const wasSubmitted = submission.status === 'submitted';
+      const now = this.clock.now();
+      Object.assign(submission, { status: 'withdrawn', slot: null, withdrawnAt: now, updatedAt: now });
+      await tx.getRepository(Submission).save(submission);
+      if (wasSubmitted) {
+        await this.outbox.enqueue(tx, [
+          {
+            template: 'submission-withdrawn',
+            to: actor.email,
+            dedupeKey: `submission-withdrawn:${submission.id}`,
+            data: { name: actor.name, challengeTitle: challenge.title, receipt: submission.receipt, withdrawnAt: formatDateTime(now, challenge.timeZone), link: `${this.config.publicUrl}/challenges/${challenge.slug}` },
+          },
+        ]);
+      }
+      return submission;
+    });
+  }
+
+  /** An entry with its challenge, for its solver or the challenge's managers; 404 for everyone else. */
+  async readable(actor: Viewer, submissionId: string): Promise<{ submission: Submission; challenge: Challenge; asManager: boolean }> {
+    const submission = await this.db.getRepository(Submission).findOneBy({ id: submissionId });
+    if (!submission || !actor) throw new NotFoundError('entry');
+    const challenge = await this.db.getRepository(Challenge).findOneByOrFail({ id: submission.challengeId });
+    if (submission.solverId === actor.id) return { submission, challenge, asManager: false };
+    if (await this.challenges.isManager(actor, challenge.id)) return { submission, challenge, asManager: true };
+    throw new NotFoundError('entry');
+  }
+
+  /** Who wrote an entry; callers show it only to the challenge's managers. */
+  async solverOf(submission: Submission): Promise<{ name: string; email: string }> {
+    const { name, email } = await this.db.getRepository(User).findOneByOrFail({ id: submission.solverId });
+    return { name, email };
+  }
+
+  async filesOf(submissionId: string): Promise<SubmissionFile[]> {
+    return this.db.getRepository(SubmissionFile).find({ where: { submissionId }, order: { fieldKey: 'ASC' } });
+  }
+
+  /** A file of an entry, for those who may read the entry. */
+  async file(actor: Viewer, submissionId: string, fileId: string): Promise<{ file: SubmissionFile; content: Buffer }> {
+    await this.readable(actor, submissionId);
+    const file = await this.db.getRepository(SubmissionFile).findOneBy({ id: fileId, submissionId });
+    if (!file) throw new NotFoundError('file');
+    return { file, content: await this.storage.get(file.storageKey) };
+  }
+
+  async listMine(actor: User): Promise<{ submission: Submission; challenge: Challenge }[]> {
+    const submissions = await this.db.getRepository(Submission).find({ where: { solverId: actor.id }, order: { updatedAt: 'DESC' } });
+    const challengeIds = [...new Set(submissions.map((s) => s.challengeId))];
+    const challenges = challengeIds.length ? await this.db.getRepository(Challenge).findBy(challengeIds.map((id) => ({ id }))) : [];
+    const byId = new Map(challenges.map((c) => [c.id, c]));
+    return submissions.map((submission) => ({ submission, challenge: byId.get(submission.challengeId)! }));
+  }
+
+  /** The managers' table of a challenge's entries, with counts per status. */
+  async listForChallenge(actor: User, challengeIdOrSlug: string, query: EntriesQuery): Promise<{ challenge: Challenge; page: Page<EntryRow>; counts: Record<string, number> }> {
+    const challenge = await this.challenges.getManaged(actor, challengeIdOrSlug);
+    const builder = this.entriesQuery(challenge.id);
+    if (query.status === 'ineligible') builder.andWhere('s.ineligible_at IS NOT NULL');
+    else if (query.status) builder.andWhere('s.status = :status AND s.ineligible_at IS NULL', { status: query.status });
+    if (query.q) builder.andWhere('(s.title ILIKE :q OR s.receipt ILIKE :q OR u.name ILIKE :q OR u.email ILIKE :q)', { q: `%${query.q.replace(/[\\%_]/g, '\\$&')}%` });
+    const total = await builder.getCount();
+    const { entities, raw } = await builder.orderBy('s.submitted_at', 'DESC', 'NULLS LAST').addOrderBy('s.created_at', 'DESC').offset(query.offset).limit(query.pageSize).getRawAndEntities();
+    const countRows: { status: string; n: number }[] = await this.db.query(
+      `SELECT CASE WHEN ineligible_at IS NOT NULL THEN 'ineligible' ELSE status END AS status, count(*)::int AS n
+       FROM submissions WHERE challenge_id = $1 GROUP BY 1`,
+      [challenge.id],
+    );
+    const counts = { draft: 0, submitted: 0, withdrawn: 0, ineligible: 0, ...Object.fromEntries(countRows.map((r) => [r.status, r.n])) };
+    const rows = entities.map((submission, i) => ({ submission, solverName: raw[i].solver_name as string, solverEmail: raw[i].solver_email as string }));
+    return { challenge, page: pageOf(rows, total, query), counts };
+  }
+
+  /** Every entry as one CSV row, one column per field; cells that a spreadsheet would run as a formula are escaped. */
+  async exportCsv(actor: User, challengeIdOrSlug: string): Promise<{ challenge: Challenge; csv: string }> {
+    const challenge = await this.challenges.getManaged(actor, challengeIdOrSlug);
+    const { entities, raw } = await this.entriesQuery(challenge.id).orderBy('s.submitted_at', 'ASC', 'NULLS LAST').getRawAndEntities();
+    const header = ['receipt', 'status', 'title', 'solver_name', 'solver_email', 'submitted_at', 'updated_at', 'ineligible_reason', ...challenge.fields.map((f) => f.key)];
+    const lines = entities.map((s, i) => [
+      s.receipt ?? '',
+      s.ineligibleAt ? 'ineligible' : s.status,
+      s.title,
+      raw[i].solver_name,
+      raw[i].solver_email,
+      s.submittedAt?.toISOString() ?? '',
+      s.updatedAt.toISOString(),
+      s.ineligibleReason ?? '',
+      ...challenge.fields.map((f) => answerText(s.answers[f.key])),
+    ]);
+    const csv = [header, ...lines].map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    return { challenge, csv };
+  }
+
+  /** A manager takes an entry out of judging, with a reason that is kept and audited. */
+  async markIneligible(actor: User, submissionId: string, reason: string): Promise<Submission> {
+    const { challenge, asManager } = await this.readable(actor, submissionId);
+    if (!asManager) throw new NotAllowedError('Only the challenge\'s managers can mark an entry ineligible.');
+    return this.db.transaction(async (tx) => {
+      const submission = await tx.getRepository(Submission).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: submissionId }).getOneOrFail();
+      if (submission.status !== 'submitted') throw new ConflictError('Only a submitted entry can be marked ineligible.', 'not-submitted');
+      const now = this.clock.now();
+      Object.assign(submission, { ineligibleAt: now, ineligibleReason: reason, updatedAt: now });
+      await tx.getRepository(Submission).save(submission);
+      await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'entry.marked-ineligible', after: { submissionId, receipt: submission.receipt, reason } });
+      return submission;
+    });
+  }
+
+  private entriesQuery(challengeId: string) {
+    return this.db
+      .getRepository(Submission)
+      .createQueryBuilder('s')
+      .innerJoin(User, 'u', 'u.id = s.solver_id')
+      .addSelect(['u.name AS solver_name', 'u.email AS solver_email'])
+      .where('s.challenge_id = :challengeId', { challengeId });
+  }
+
+  private assertVerified(actor: User): void {
+    if (!actor.emailVerifiedAt) throw new NotAllowedError('Confirm your email address before entering a challenge.');
+  }
+
+  private assertEntrant(actor: User, challenge: Challenge): void {
+    if (challenge.visibility === 'internal' && !this.challenges.inAllowedDomain(actor, challenge)) {
+      throw new NotAllowedError('This internal challenge accepts entries only from its allowed email domains.');
+    }
+  }
+
+  private assertOpen(challenge: Challenge): void {
+    const status = statusOf(challenge, this.clock.now());
+    if (status !== 'open') throw new ConflictError(`The challenge is ${status}: entries are accepted only while it is open.`, 'challenge-not-open');
+  }
+
+  /** The last statement before commit: the window is judged by the clock at that moment, with fresh state. */
+  private async assertStillOpen(tx: EntityManager, challengeId: string): Promise<void> {
+    const challenge = await tx.getRepository(Challenge).findOneByOrFail({ id: challengeId });
+    this.assertOpen(challenge);
+  }
+
+  private checkTitle(title: string | undefined, required: boolean): string | undefined {
+    const trimmed = title?.trim();
+    if (required && !trimmed) throw ValidationFailedError.field('title', 'is required');
+    if (trimmed !== undefined && (trimmed.length === 0 || trimmed.length > TITLE_MAX)) {
+      throw ValidationFailedError.field('title', trimmed.length === 0 ? 'is required' : `must be at most ${TITLE_MAX} characters`);
+    }
+    return trimmed;
+  }
+
+  /** Size (413) and content (415) of every upload, judged by its bytes, before anything is stored. */
+  private checkUploads(challenge: Challenge, uploads: Upload[]): CheckedUpload[] {
+    const errors: FieldError[] = [];
+    const seen = new Set<string>();
+    const checked: CheckedUpload[] = [];
+    for (const upload of uploads) {
+      const field = challenge.fields.find((f) => f.key === upload.fieldKey && f.type === 'file');
+      const at = `answers.${upload.fieldKey}`;
+      if (!field) errors.push({ field: at, message: 'is not a file field of this challenge' });
+      else if (seen.has(field.key)) errors.push({ field: at, message: 'takes one file' });
+      if (!field || seen.has(field.key)) continue;
+      seen.add(field.key);
+      if (upload.content.length > (field.maxBytes ?? 0)) {
+        throw new PayloadTooLargeError(`${field.label} is larger than ${field.maxBytes} bytes.`, [{ field: at, message: `must be at most ${field.maxBytes} bytes` }]);
+      }
+      const contentType = sniffContentType(upload.content);
+      if (!contentType || !field.accept?.includes(contentType)) {
+        throw new UnsupportedMediaTypeError(`${field.label} must be one of: ${field.accept?.join(', ')} (judged by the file's content, not its name).`, [
+          { field: at, message: 'is not an accepted type of file' },
+        ]);
+      }
+      const id = randomUUID();
+      checked.push({
+        field,
+        content: upload.content,
+        file: Object.assign(new SubmissionFile(), {
+          id,
+          fieldKey: field.key,
+          name: sanitizeFileName(upload.originalName, contentType),
+          contentType,
+          size: upload.content.length,
+          sha256: createHash('sha256').update(upload.content).digest('hex'),
+          storageKey: `${challenge.id}/${id}`,
+          createdAt: this.clock.now(),
+        }),
+      });
+    }
+    if (errors.length) throw new ValidationFailedError(errors);
+    return checked;
+  }
+
+  private checkedAnswers(challenge: Challenge, raw: Record<string, unknown>, uploads: CheckedUpload[], kept: Record<string, FileAnswer>, final: boolean): { answers: Answers } {
+    const files: Record<string, FileAnswer> = { ...kept };
+    for (const { field, file } of uploads) files[field.key] = { fileId: file.id, name: file.name, size: file.size, contentType: file.contentType };
+    const { answers, errors } = checkAnswers(challenge.fields, raw, files, final);
+    if (errors.length) throw new ValidationFailedError(errors, final ? 'The entry cannot be submitted yet.' : 'Some answers are not valid.');
+    return { answers };
+  }
+
+  /** The smallest free slot in 1..maxSubmissionsPerSolver; the unique (challenge, solver, slot) key settles races. */
+  private async freeSlot(tx: EntityManager, challenge: Challenge, solverId: string): Promise<number> {
+    const rows: { slot: number }[] = await tx.query(
+      `SELECT slot FROM submissions WHERE challenge_id = $1 AND solver_id = $2 AND slot IS NOT NULL`,
+      [challenge.id, solverId],
+    );
+    const taken = new Set(rows.map((r) => r.slot));
+    for (let slot = 1; slot <= challenge.maxSubmissionsPerSolver; slot += 1) if (!taken.has(slot)) return slot;
+    throw this.limitReached(challenge);
+  }
+
+  private limitReached(challenge: Challenge): ConflictError {
+    const n = challenge.maxSubmissionsPerSolver;
+    return new ConflictError(`This challenge accepts ${n} entr${n === 1 ? 'y' : 'ies'} per solver, and you have reached it.`, 'submission-limit');
+  }
+
+  private async markSubmitted(tx: EntityManager, submission: Submission, challenge: Challenge, solver: User, now: Date): Promise<void> {
+    if (!submission.receipt) {
+      const [{ n }]: { n: string }[] = await tx.query(`SELECT nextval('submission_receipt_seq') AS n`);
+      submission.receipt = `${receiptPrefix(challenge.slug)}-${now.getUTCFullYear()}-${n.padStart(6, '0')}`;
+    }
+    submission.status = 'submitted';
+    submission.submittedAt = now;
+    await this.outbox.enqueue(tx, [
+      {
+        template: 'submission-received',
+        to: solver.email,
+        dedupeKey: `submission-received:${submission.id}`,
+        data: {
+          name: solver.name,
+          challengeTitle: challenge.title,
+          title: submission.title,
+          receipt: submission.receipt,
+          submittedAt: formatDateTime(now, challenge.timeZone),
+          answers: challenge.fields.map((f) => ({ label: f.label, value: answerText(submission.answers[f.key]) || '(no answer)' })),
+          link: `${this.config.publicUrl}/submissions/${submission.id}`,
+        },
+      },
+    ]);
+  }
+
+  /** Runs `work` in a transaction; files are written inside it and removed again if it does not commit. */
+  private async writeWithFiles<T>(uploads: CheckedUpload[], work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(work);
+    } catch (error) {
+      await Promise.all(uploads.map((u) => this.storage.remove(u.file.storageKey)));
+      if (isUniqueViolation(error, 'submissions_solver_slot_key')) {
+        throw new ConflictError('You have reached the number of entries this challenge accepts per solver.', 'submission-limit');
+      }
+      throw error;
+    }
+  }
+
+  private async storeUploads(tx: EntityManager, submission: Submission, uploads: CheckedUpload[]): Promise<void> {
+    for (const upload of uploads) {
+      upload.file.submissionId = submission.id;
+      await this.storage.put(upload.file.storageKey, upload.content);
+      await tx.getRepository(SubmissionFile).insert(upload.file);
+    }
+  }
+}
+
+/** An answer as text for CSV, email and pages: files by name, checkboxes as Yes/No. */
+export function answerText(value: Answers[string] | undefined): string {
+  if (value === undefined) return '';
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'object') return value.name;
+  return String(value);
+}
+
+/** A CSV cell, quoted, with leading = + - @ (and tab/CR) neutralised so spreadsheets never run it as a formula. */
+export function csvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
+}
