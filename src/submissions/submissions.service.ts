@@ -85,9 +85,8 @@ export class SubmissionsService {
     const challenge = await this.challenges.getVisible(actor, challengeIdOrSlug);
     this.assertEntrant(actor, challenge);
     this.assertOpen(challenge);
-    const title = this.checkTitle(input.title, true);
     const uploads = this.checkUploads(challenge, input.uploads);
-    const { answers } = this.checkedAnswers(challenge, input.answers, uploads, {}, input.submit);
+    const { title, answers } = this.checkedEntry(challenge, input.title, true, input.answers, uploads, {}, input.submit);
 
     return this.writeWithFiles(uploads, async (tx) => {
       const now = this.clock.now();
@@ -96,7 +95,7 @@ export class SubmissionsService {
         id: randomUUID(),
         challengeId: challenge.id,
         solverId: actor.id,
-        title: title!,
+        title: title ?? '',
         answers,
         status: 'draft',
         slot,
@@ -123,14 +122,13 @@ export class SubmissionsService {
     if (current.submission.solverId !== actor.id) throw new NotAllowedError('Only the solver who wrote an entry can change it.');
     const challenge = current.challenge;
     this.assertOpen(challenge);
-    const title = this.checkTitle(input.title, false);
     const uploads = this.checkUploads(challenge, input.uploads);
     const submitting = input.submit || current.submission.status === 'submitted';
     const keptFiles = Object.fromEntries(
       Object.entries(current.submission.answers).filter(([key, value]) => typeof value === 'object' && !uploads.some((u) => u.field.key === key)),
     ) as Record<string, FileAnswer>;
     const keptAnswers = Object.fromEntries(Object.entries(current.submission.answers).filter(([, value]) => typeof value !== 'object'));
-    const { answers } = this.checkedAnswers(challenge, { ...keptAnswers, ...input.answers }, uploads, keptFiles, submitting);
+    const { title, answers } = this.checkedEntry(challenge, input.title, false, { ...keptAnswers, ...input.answers }, uploads, keptFiles, submitting);
 
     const replaced: string[] = [];
     const updated = await this.writeWithFiles(uploads, async (tx) => {
@@ -302,13 +300,10 @@ export class SubmissionsService {
     this.assertOpen(challenge);
   }
 
-  private checkTitle(title: string | undefined, required: boolean): string | undefined {
-    const trimmed = title?.trim();
-    if (required && !trimmed) throw ValidationFailedError.field('title', 'is required');
-    if (trimmed !== undefined && (trimmed.length === 0 || trimmed.length > TITLE_MAX)) {
-      throw ValidationFailedError.field('title', trimmed.length === 0 ? 'is required' : `must be at most ${TITLE_MAX} characters`);
-    }
-    return trimmed;
+  private titleErrors(title: string | undefined, required: boolean): FieldError[] {
+    if (title === undefined) return required ? [{ field: 'title', message: 'is required' }] : [];
+    if (title.length === 0) return [{ field: 'title', message: 'is required' }];
+    return title.length > TITLE_MAX ? [{ field: 'title', message: `must be at most ${TITLE_MAX} characters` }] : [];
   }
 
   /** Size (413) and content (415) of every upload, judged by its bytes, before anything is stored. */
@@ -352,12 +347,23 @@ export class SubmissionsService {
     return checked;
   }
 
-  private checkedAnswers(challenge: Challenge, raw: Record<string, unknown>, uploads: CheckedUpload[], kept: Record<string, FileAnswer>, final: boolean): { answers: Answers } {
+  /** The title and every answer checked together, so one 422 names every problem. */
+  private checkedEntry(
+    challenge: Challenge,
+    rawTitle: string | undefined,
+    titleRequired: boolean,
+    raw: Record<string, unknown>,
+    uploads: CheckedUpload[],
+    kept: Record<string, FileAnswer>,
+    final: boolean,
+  ): { title: string | undefined; answers: Answers } {
+    const title = rawTitle?.trim();
     const files: Record<string, FileAnswer> = { ...kept };
     for (const { field, file } of uploads) files[field.key] = { fileId: file.id, name: file.name, size: file.size, contentType: file.contentType };
     const { answers, errors } = checkAnswers(challenge.fields, raw, files, final);
-    if (errors.length) throw new ValidationFailedError(errors, final ? 'The entry cannot be submitted yet.' : 'Some answers are not valid.');
-    return { answers };
+    const problems = [...this.titleErrors(title, titleRequired), ...errors];
+    if (problems.length) throw new ValidationFailedError(problems, final ? 'The entry cannot be submitted yet.' : 'Some answers are not valid.');
+    return { title, answers };
   }
 
   /** The smallest free slot in 1..maxSubmissionsPerSolver; the unique (challenge, solver, slot) key settles races. */

@@ -142,6 +142,7 @@ export class SubmissionsWebController {
       challenge: view,
       submission: submission ? toSubmissionView(submission) : undefined,
       action: submission ? `/submissions/${submission.id}/edit` : `/challenges/${challenge.slug}/enter`,
+      labels: { title: 'Title of your entry', ...Object.fromEntries(challenge.fields.map((f) => [`answers.${f.key}`, f.label])) },
       open: view.status === 'open',
       verified: user.emailVerifiedAt !== null,
       existingFiles: submission
