@@ -12,6 +12,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
+import { JudgingModule } from './judging/judging.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 
@@ -29,6 +30,7 @@ export class AppModule implements NestModule {
         AuthModule,
         ChallengesModule,
         SubmissionsModule,
+        JudgingModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -72,6 +72,19 @@ export class AuthService {
     }
   }
 
+  /**
+   * An account whose address is already proven (the person followed a link sent to it), created inside the
+   * caller's transaction. 409 if the address has an account: that person signs in instead.
+   */
+  async createVerifiedAccount(tx: EntityManager, email: string, name: string, password: string): Promise<User> {
+    const users = tx.getRepository(User);
+    if (await users.existsBy({ email })) {
+      throw new ConflictError('An account with this email address already exists: sign in to continue.', 'email-taken');
+    }
+    const user = users.create({ email, name, passwordHash: await this.hasher.hash(password), roles: ['solver'], emailVerifiedAt: this.clock.now() });
+    return users.save(user);
+  }
+
   async resendVerification(user: User): Promise<void> {
     if (user.emailVerifiedAt) return;
     this.limiter.hit(`verify-resend:${user.id}`, this.limits.resetPerAddress);

@@ -133,6 +133,10 @@ export class Challenge {
   @Column('timestamptz', { name: 'announced_at', nullable: true })
   announcedAt: Date | null;
 
+  /** Fixed when judging starts, so assigning again gives the same result. */
+  @Column('int', { name: 'assignment_seed', nullable: true })
+  assignmentSeed: number | null;
+
   /** Set by the first entry; from then on the rubric and the entry form are frozen. */
   @Column('timestamptz', { name: 'first_entry_at', nullable: true })
   firstEntryAt: Date | null;

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { TEMPLATES_DIR } from '../common/paths';
 
 /** The messages the app sends; each has subject, HTML and text parts in templates/emails. */
-export type EmailTemplate = 'verify-email' | 'password-reset' | 'submission-received' | 'submission-withdrawn' | 'deadline-reminder';
+export type EmailTemplate =
+  | 'verify-email'
+  | 'password-reset'
+  | 'submission-received'
+  | 'submission-withdrawn'
+  | 'deadline-reminder'
+  | 'judge-invitation'
+  | 'judging-assignments'
+  | 'judging-reminder';
 
 export interface RenderedMail {
   subject: string;
@@ -23,6 +31,7 @@ export class MailTemplates {
   private readonly cache = new Map<string, Compiled>();
 
   constructor(private readonly dir = join(TEMPLATES_DIR, 'emails')) {
+    this.handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     const partials = join(dir, 'partials');
     if (existsSync(partials)) {
       for (const file of readdirSync(partials)) {

@@ -1,6 +1,7 @@
 import type { Challenge } from '../challenges/challenge.entity';
 import type { SubmissionFile } from './submission-file.entity';
 import type { Submission } from './submission.entity';
+import { blindAnswers, blindFileName } from './submissions.service';
 
 export function toSubmissionView(submission: Submission) {
   return {
@@ -19,15 +20,26 @@ export function toSubmissionView(submission: Submission) {
   };
 }
 
-export function toFileView(file: SubmissionFile, submissionId: string) {
+export function toFileView(file: SubmissionFile, submissionId: string, name = file.name) {
   return {
     id: file.id,
     fieldKey: file.fieldKey,
-    name: file.name,
+    name,
     contentType: file.contentType,
     size: file.size,
     sha256: file.sha256,
     url: `/api/v1/submissions/${submissionId}/files/${file.id}`,
+  };
+}
+
+/** What an entry shows its reader; a blind judge sees neutral file names (the view never names the solver). */
+export function toReaderView(submission: Submission, files: SubmissionFile[], blind: boolean) {
+  const view = toSubmissionView(submission);
+  if (!blind) return { ...view, files: files.map((f) => toFileView(f, submission.id)) };
+  return {
+    ...view,
+    answers: blindAnswers(submission.id, submission.answers),
+    files: files.map((f) => toFileView(f, submission.id, blindFileName(submission.id, f.fieldKey, f.contentType))),
   };
 }
 

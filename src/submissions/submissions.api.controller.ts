@@ -6,7 +6,7 @@ import type { User } from '../auth/user.entity';
 import { IdParam } from '../common/http/id-param.pipe';
 import { EntriesQueryDto, IneligibleDto, SubmissionBodyDto } from './dto/submission.dto';
 import { EntryFilesInterceptor, submissionInput } from './submission-request';
-import { challengeSummary, toFileView, toSubmissionView } from './submission.view';
+import { challengeSummary, toReaderView, toSubmissionView } from './submission.view';
 import { SubmissionsService } from './submissions.service';
 import { sendFile } from './send-file';
 
@@ -48,9 +48,9 @@ export class SubmissionsApiController {
 
   @Get('submissions/:id')
   async get(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
-    const { submission, challenge } = await this.submissions.readable(user, id);
+    const { submission, challenge, role } = await this.submissions.readable(user, id);
     const files = await this.submissions.filesOf(id);
-    return { ...toSubmissionView(submission), challenge: challengeSummary(challenge), files: files.map((f) => toFileView(f, id)) };
+    return { ...toReaderView(submission, files, role === 'judge' && challenge.blindJudging), challenge: challengeSummary(challenge) };
   }
 
   @Patch('submissions/:id')

@@ -23,7 +23,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { OutboxService } from '../notifications/outbox.service';
 import { checkAnswers, type Answers, type FileAnswer } from './answers';
-import { sanitizeFileName, sniffContentType } from './content-sniffer';
+import { extensionFor, sanitizeFileName, sniffContentType } from './content-sniffer';
 import { FileStorage } from './file-storage';
 import { SubmissionFile } from './submission-file.entity';
 import { Submission, type SubmissionStatus } from './submission.entity';
@@ -54,6 +54,12 @@ export interface EntryRow {
   solverEmail: string;
 }
 
+/** How a reader may see an entry: its solver, the challenge's managers, or a judge assigned to it. */
+export type EntryRole = 'solver' | 'manager' | 'judge';
+
+/** Lets a higher module (judging) grant read access to entries without this module depending on it. */
+export type EntryReader = (actor: User, submission: Submission) => Promise<boolean>;
+
 export interface EntriesQuery extends PageQuery {
   status?: SubmissionStatus | 'ineligible';
   q?: string;
@@ -69,6 +75,8 @@ function receiptPrefix(slug: string): string {
 
 @Injectable()
 export class SubmissionsService {
+  private readonly judgeReaders: EntryReader[] = [];
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly challenges: ChallengesService,
@@ -180,13 +188,20 @@ export class SubmissionsService {
     });
   }
 
-  /** An entry with its challenge, for its solver or the challenge's managers; 404 for everyone else. */
-  async readable(actor: Viewer, submissionId: string): Promise<{ submission: Submission; challenge: Challenge; asManager: boolean }> {
+  registerJudgeReader(reader: EntryReader): void {
+    this.judgeReaders.push(reader);
+  }
+
+  /** An entry with its challenge, for its solver, the challenge's managers or an assigned judge; 404 for everyone else. */
+  async readable(actor: Viewer, submissionId: string): Promise<{ submission: Submission; challenge: Challenge; asManager: boolean; role: EntryRole }> {
     const submission = await this.db.getRepository(Submission).findOneBy({ id: submissionId });
     if (!submission || !actor) throw new NotFoundError('entry');
     const challenge = await this.db.getRepository(Challenge).findOneByOrFail({ id: submission.challengeId });
-    if (submission.solverId === actor.id) return { submission, challenge, asManager: false };
-    if (await this.challenges.isManager(actor, challenge.id)) return { submission, challenge, asManager: true };
+    if (submission.solverId === actor.id) return { submission, challenge, asManager: false, role: 'solver' };
+    if (await this.challenges.isManager(actor, challenge.id)) return { submission, challenge, asManager: true, role: 'manager' };
+    for (const reader of this.judgeReaders) {
+      if (await reader(actor, submission)) return { submission, challenge, asManager: false, role: 'judge' };
+    }
     throw new NotFoundError('entry');
   }
 
@@ -200,12 +215,13 @@ export class SubmissionsService {
     return this.db.getRepository(SubmissionFile).find({ where: { submissionId }, order: { fieldKey: 'ASC' } });
   }
 
-  /** A file of an entry, for those who may read the entry. */
-  async file(actor: Viewer, submissionId: string, fileId: string): Promise<{ file: SubmissionFile; content: Buffer }> {
-    await this.readable(actor, submissionId);
+  /** A file of an entry, for those who may read the entry; blind judges get a neutral file name. */
+  async file(actor: Viewer, submissionId: string, fileId: string): Promise<{ file: SubmissionFile; content: Buffer; downloadName: string }> {
+    const { role, challenge } = await this.readable(actor, submissionId);
     const file = await this.db.getRepository(SubmissionFile).findOneBy({ id: fileId, submissionId });
     if (!file) throw new NotFoundError('file');
-    return { file, content: await this.storage.get(file.storageKey) };
+    const downloadName = role === 'judge' && challenge.blindJudging ? blindFileName(submissionId, file.fieldKey, file.contentType) : file.name;
+    return { file, content: await this.storage.get(file.storageKey), downloadName };
   }
 
   async listMine(actor: User): Promise<{ submission: Submission; challenge: Challenge }[]> {
@@ -427,6 +443,18 @@ export class SubmissionsService {
       await tx.getRepository(SubmissionFile).insert(upload.file);
     }
   }
+}
+
+/** A file name that says nothing about who uploaded it: entry id, field and type only. */
+export function blindFileName(submissionId: string, fieldKey: string, contentType: string): string {
+  return `entry-${submissionId.slice(0, 8)}-${fieldKey}.${extensionFor(contentType)}`;
+}
+
+/** Answers with file names replaced by neutral ones, for blind judging. */
+export function blindAnswers(submissionId: string, answers: Answers): Answers {
+  return Object.fromEntries(
+    Object.entries(answers).map(([key, value]) => [key, typeof value === 'object' ? { ...value, name: blindFileName(submissionId, key, value.contentType) } : value]),
+  );
 }
 
 /** An answer as text for CSV, email and pages: files by name, checkboxes as Yes/No. */

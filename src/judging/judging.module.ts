@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { ChallengesModule } from '../challenges/challenges.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { SubmissionsModule } from '../submissions/submissions.module';
+import { JudgingApiController } from './judging.api.controller';
+import { JudgingService } from './judging.service';
+
+@Module({
+  imports: [AuthModule, ChallengesModule, SubmissionsModule, NotificationsModule],
+  controllers: [JudgingApiController],
+  providers: [JudgingService],
+  exports: [JudgingService],
+})
+export class JudgingModule {}

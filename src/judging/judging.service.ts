@@ -1,0 +1,560 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomInt } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuthService } from '../auth/auth.service';
+import { hashSecretToken, newSecretToken } from '../auth/secret-token';
+import { User } from '../auth/user.entity';
+import { statusOf } from '../challenges/challenge-status';
+import { Challenge } from '../challenges/challenge.entity';
+import { ChallengesService } from '../challenges/challenges.service';
+import { AuditService } from '../common/audit/audit.service';
+import { Clock } from '../common/clock';
+import { ConflictError, NotAllowedError, NotFoundError, ValidationFailedError, type FieldError } from '../common/errors/domain-errors';
+import { formatDateTime } from '../common/format';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { isUniqueViolation } from '../database/postgres-errors';
+import { OutboxService, type MessageRequest } from '../notifications/outbox.service';
+import { SubmissionFile } from '../submissions/submission-file.entity';
+import { Submission } from '../submissions/submission.entity';
+import { SubmissionsService } from '../submissions/submissions.service';
+import { assignJudges } from './assignment';
+import { Assignment, Conflict, Judge, Scorecard, type AssignmentStatus } from './judging.entities';
+import { rankEntries, type Normalization, type Ranking } from './ranking';
+
+export interface ScorecardInput {
+  scores: Record<string, unknown>;
+  feedback?: string;
+  note?: string;
+  final: boolean;
+}
+
+export interface JudgeRow {
+  judge: Judge;
+  counts: Record<AssignmentStatus, number>;
+}
+
+export interface QueueItem {
+  assignment: Assignment;
+  challenge: Challenge;
+  submission: Submission;
+  files: SubmissionFile[];
+  scorecard: Scorecard | null;
+}
+
+const UNFINISHED: AssignmentStatus[] = ['pending', 'draft'];
+
+@Injectable()
+export class JudgingService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly challenges: ChallengesService,
+    private readonly submissions: SubmissionsService,
+    private readonly auth: AuthService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Judges read the entries assigned to them (and nothing else), through the submissions module's checks. */
+  onModuleInit(): void {
+    this.submissions.registerJudgeReader(async (actor, submission) => {
+      const rows: unknown[] = await this.db.query(
+        `SELECT 1 FROM assignments a JOIN judges j ON j.id = a.judge_id
+         WHERE a.submission_id = $1 AND j.user_id = $2 AND j.status = 'accepted' AND a.status <> 'recused' LIMIT 1`,
+        [submission.id, actor.id],
+      );
+      return rows.length > 0;
+    });
+  }
+
+  // ---- panel -------------------------------------------------------------------------------------------------
+
+  /** Invites a judge by email (again, if they declined or were removed); the link carries a fresh token. */
+  async invite(actor: User, challengeId: string, email: string, name?: string): Promise<Judge> {
+    return this.db.transaction(async (tx) => {
+      const challenge = await this.challenges.lockForManager(tx, actor, challengeId);
+      this.assertNotFinal(challenge);
+      const judges = tx.getRepository(Judge);
+      const existing = await judges.findOneBy({ challengeId: challenge.id, email });
+      if (existing?.status === 'accepted') throw new ConflictError('This person already judges this challenge.', 'already-judge');
+      const { token, hash } = newSecretToken();
+      const judge = existing ?? judges.create({ challengeId: challenge.id, email, userId: null });
+      Object.assign(judge, { name: name ?? existing?.name ?? '', status: 'invited', invitationHash: hash, invitedAt: this.clock.now(), respondedAt: null });
+      await judges.save(judge);
+      const account = await tx.getRepository(User).findOneBy({ email });
+      await this.outbox.enqueue(tx, [
+        {
+          template: 'judge-invitation',
+          to: email,
+          dedupeKey: `judge-invitation:${judge.id}:${hash.slice(0, 16)}`,
+          data: {
+            name: judge.name || account?.name || '',
+            managerName: actor.name,
+            challengeTitle: challenge.title,
+            hasAccount: account !== null,
+            closesAt: challenge.closesAt ? formatDateTime(challenge.closesAt, challenge.timeZone) : '',
+            link: `${this.config.publicUrl}/judge/invitations/${token}`,
+          },
+        },
+      ]);
+      await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: existing ? 'judge.reinvited' : 'judge.invited', after: { judgeId: judge.id, email } });
+      return judge;
+    });
+  }
+
+  async panel(actor: User, challengeId: string): Promise<{ challenge: Challenge; judges: JudgeRow[]; conflicts: Conflict[] }> {
+    const challenge = await this.challenges.getManaged(actor, challengeId);
+    const judges = await this.db.getRepository(Judge).find({ where: { challengeId: challenge.id }, order: { invitedAt: 'ASC' } });
+    const counts: { judge_id: string; status: AssignmentStatus; n: number }[] = await this.db.query(
+      `SELECT judge_id, status, count(*)::int AS n FROM assignments WHERE challenge_id = $1 GROUP BY 1, 2`,
+      [challenge.id],
+    );
+    const conflicts = await this.db.getRepository(Conflict).find({ where: { challengeId: challenge.id }, order: { createdAt: 'ASC' } });
+    return {
+      challenge,
+      conflicts,
+      judges: judges.map((judge) => ({
+        judge,
+        counts: { pending: 0, draft: 0, submitted: 0, recused: 0, ...Object.fromEntries(counts.filter((c) => c.judge_id === judge.id).map((c) => [c.status, c.n])) },
+      })),
+    };
+  }
+
+  /** Takes a judge off the panel; one with unfinished assignments must recuse or be reassigned first. */
+  async remove(actor: User, challengeId: string, judgeId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const challenge = await this.challenges.lockForManager(tx, actor, challengeId);
+      const judge = await tx.getRepository(Judge).findOneBy({ id: judgeId, challengeId: challenge.id });
+      if (!judge) throw new NotFoundError('judge');
+      const unfinished = await tx.getRepository(Assignment).countBy({ judgeId, status: In(UNFINISHED) });
+      if (unfinished > 0) throw new ConflictError(`This judge has ${unfinished} unfinished assignment(s): reassign them first.`, 'judge-has-work');
+      await tx.getRepository(Judge).update(judge.id, { status: 'removed' });
+      await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'judge.removed', before: { judgeId, email: judge.email, status: judge.status } });
+    });
+  }
+
+  async invitation(token: string): Promise<{ judge: Judge; challenge: Challenge }> {
+    const judge = await this.db.getRepository(Judge).findOneBy({ invitationHash: hashSecretToken(token) });
+    if (!judge || judge.status === 'removed') throw new NotFoundError('invitation');
+    return { judge, challenge: await this.db.getRepository(Challenge).findOneByOrFail({ id: judge.challengeId }) };
+  }
+
+  /**
+   * Accepts an invitation: signed in as the invited address, or by creating that account on the spot (the link
+   * proves the address, so it counts as verified).
+   */
+  async accept(token: string, actor: User | undefined, newAccount?: { name: string; password: string }): Promise<{ judge: Judge; user: User; created: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const judge = await tx.getRepository(Judge).createQueryBuilder('j').setLock('pessimistic_write').where('j.invitation_hash = :hash', { hash: hashSecretToken(token) }).getOne();
+      if (!judge || judge.status === 'removed') throw new NotFoundError('invitation');
+      let user: User;
+      let created = false;
+      if (actor) {
+        if (actor.email !== judge.email) throw new NotAllowedError(`This invitation was sent to ${judge.email}; sign in with that address.`);
+        user = actor;
+      } else if (newAccount) {
+        const name = newAccount.name || judge.name;
+        if (!name) throw ValidationFailedError.field('name', 'is required');
+        user = await this.auth.createVerifiedAccount(tx, judge.email, name, newAccount.password);
+        created = true;
+      } else {
+        throw ValidationFailedError.field('password', 'is required to create your account (or sign in first)');
+      }
+      if (judge.status === 'accepted' && judge.userId === user.id) return { judge, user, created };
+      const challenge = await tx.getRepository(Challenge).findOneByOrFail({ id: judge.challengeId });
+      const submitted = await tx.getRepository(Submission).existsBy({ challengeId: challenge.id, solverId: user.id, status: 'submitted' });
+      if (submitted) throw new ConflictError('You have an entry in this challenge, so you cannot judge it.', 'own-entry');
+      Object.assign(judge, { status: 'accepted', userId: user.id, name: judge.name || user.name, respondedAt: this.clock.now() });
+      await tx.getRepository(Judge).save(judge);
+      if (!user.emailVerifiedAt) await tx.getRepository(User).update(user.id, { emailVerifiedAt: this.clock.now() });
+      await this.audit.record(tx, { challengeId: judge.challengeId, actorId: user.id, action: 'judge.accepted', after: { judgeId: judge.id } });
+      return { judge, user, created };
+    });
+  }
+
+  async decline(token: string): Promise<Judge> {
+    const { judge } = await this.invitation(token);
+    if (judge.status === 'accepted') throw new ConflictError('This invitation was already accepted.', 'already-judge');
+    await this.db.getRepository(Judge).update(judge.id, { status: 'declined', respondedAt: this.clock.now() });
+    return { ...judge, status: 'declined' };
+  }
+
+  // ---- conflicts and assignment ------------------------------------------------------------------------------
+
+  /** The blind list of submitted, eligible entries (ids and titles), for the panel to declare conflicts. */
+  async panelEntries(actor: User, challengeId: string): Promise<{ challenge: Challenge; entries: { id: string; title: string; conflicted: boolean }[] }> {
+    const challenge = await this.challenges.getVisible(actor, challengeId);
+    const judge = await this.judgeOf(actor, challenge.id);
+    if (!judge && !(await this.challenges.isManager(actor, challenge.id))) throw new NotAllowedError('Only this challenge\'s judges can see its entries.');
+    const rows: { id: string; title: string; conflicted: boolean }[] = await this.db.query(
+      `SELECT s.id, s.title, EXISTS (SELECT 1 FROM conflicts c WHERE c.submission_id = s.id AND c.judge_id = $2) AS conflicted
+       FROM submissions s WHERE s.challenge_id = $1 AND s.status = 'submitted' AND s.ineligible_at IS NULL ORDER BY s.submitted_at, s.id`,
+      [challenge.id, judge?.id ?? null],
+    );
+    return { challenge, entries: rows };
+  }
+
+  /** A judge declares a conflict for itself; a manager may record one for any judge of the panel. */
+  async declareConflict(actor: User, challengeId: string, submissionId: string, reason: string, judgeId?: string): Promise<Conflict> {
+    const challenge = await this.challenges.getVisible(actor, challengeId);
+    const isManager = await this.challenges.isManager(actor, challenge.id);
+    const judge = judgeId && isManager ? await this.db.getRepository(Judge).findOneBy({ id: judgeId, challengeId: challenge.id }) : await this.judgeOf(actor, challenge.id);
+    if (!judge) throw judgeId ? new NotFoundError('judge') : new NotAllowedError('Only this challenge\'s judges can declare conflicts.');
+    const submission = await this.db.getRepository(Submission).findOneBy({ id: submissionId, challengeId: challenge.id });
+    if (!submission) throw ValidationFailedError.field('submissionId', 'is not an entry of this challenge');
+    const conflict = await this.db.transaction(async (tx) => {
+      const record = await this.recordConflict(tx, challenge.id, judge.id, submission.id, reason, actor.id);
+      const assignment = await tx.getRepository(Assignment).findOneBy({ judgeId: judge.id, submissionId: submission.id });
+      if (assignment && UNFINISHED.includes(assignment.status)) await this.recuseAndReassign(tx, challenge, assignment, `Conflict: ${reason}`);
+      return record;
+    });
+    return conflict;
+  }
+
+  /** Closed → judging: every eligible entry gets judgesPerSubmission judges, balanced, deterministic for the stored seed. */
+  async startJudging(actor: User, challengeId: string): Promise<{ challenge: Challenge; assignments: number }> {
+    return this.db.transaction(async (tx) => {
+      const challenge = await this.challenges.lockForManager(tx, actor, challengeId);
+      const status = statusOf(challenge, this.clock.now());
+      if (status !== 'closed') throw new ConflictError(`Judging starts after entries close; this challenge is ${status}.`, 'not-closed');
+      const entries: { id: string; solver_id: string }[] = await tx.query(
+        `SELECT id, solver_id FROM submissions WHERE challenge_id = $1 AND status = 'submitted' AND ineligible_at IS NULL`,
+        [challenge.id],
+      );
+      const judges = await tx.getRepository(Judge).findBy({ challengeId: challenge.id, status: 'accepted' });
+      const conflicts = await tx.getRepository(Conflict).findBy({ challengeId: challenge.id });
+      const seed = challenge.assignmentSeed ?? randomInt(1, 2 ** 31 - 1);
+      const result = assignJudges({
+        entries: entries.map((e) => ({ id: e.id, solverId: e.solver_id })),
+        judges: judges.map((j) => ({ id: j.id, userId: j.userId! })),
+        perEntry: challenge.judgesPerSubmission,
+        conflicts: new Set(conflicts.map((c) => `${c.judgeId}:${c.submissionId}`)),
+        seed,
+      });
+      if (!result.ok) throw new ValidationFailedError([{ field: 'judges', message: result.reason }], result.reason);
+      const now = this.clock.now();
+      if (result.pairs.length) {
+        await tx.query(
+          `INSERT INTO assignments (challenge_id, submission_id, judge_id, status, created_at, updated_at)
+           SELECT $1, p.submission_id, p.judge_id, 'pending', $2, $2 FROM jsonb_to_recordset($3::jsonb) AS p(submission_id uuid, judge_id uuid)`,
+          [challenge.id, now, JSON.stringify(result.pairs.map((p) => ({ submission_id: p.entryId, judge_id: p.judgeId })))],
+        );
+      }
+      await tx.getRepository(Challenge).update(challenge.id, { judgingStartedAt: now, assignmentSeed: seed, updatedAt: now });
+      const perJudge = new Map<string, number>();
+      for (const pair of result.pairs) perJudge.set(pair.judgeId, (perJudge.get(pair.judgeId) ?? 0) + 1);
+      await this.outbox.enqueue(
+        tx,
+        judges
+          .filter((j) => perJudge.has(j.id))
+          .map((j) => this.assignmentsMessage(challenge, j, perJudge.get(j.id)!, `judging-assignments:${challenge.id}:${j.id}`)),
+      );
+      await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'judging.started', after: { seed, entries: entries.length, judges: judges.length, assignments: result.pairs.length } });
+      return { challenge: { ...challenge, judgingStartedAt: now, assignmentSeed: seed }, assignments: result.pairs.length };
+    });
+  }
+
+  /** A judge steps back from one entry: the conflict is recorded and the entry goes to the least-loaded eligible judge. */
+  async recuse(actor: User, assignmentId: string, reason: string): Promise<{ assignment: Assignment; reassignedTo: Judge | null }> {
+    return this.db.transaction(async (tx) => {
+      const { assignment, challenge, judge } = await this.lockOwnAssignment(tx, actor, assignmentId);
+      if (!UNFINISHED.includes(assignment.status)) throw new ConflictError(`An assignment that is ${assignment.status} cannot be recused.`, 'not-recusable');
+      await this.recordConflict(tx, challenge.id, judge.id, assignment.submissionId, reason, actor.id);
+      return this.recuseAndReassign(tx, challenge, assignment, reason);
+    });
+  }
+
+  /** A manager moves an unfinished assignment to a named judge of the panel. */
+  async reassign(actor: User, assignmentId: string, judgeId: string): Promise<Assignment> {
+    return this.db.transaction(async (tx) => {
+      const assignment = await this.lockAssignment(tx, assignmentId);
+      const challenge = await this.challenges.lockForManager(tx, actor, assignment.challengeId);
+      if (!UNFINISHED.includes(assignment.status)) throw new ConflictError(`An assignment that is ${assignment.status} cannot be reassigned.`, 'not-reassignable');
+      const candidates = await this.eligibleJudges(tx, challenge, assignment.submissionId);
+      const target = candidates.find((c) => c.judge.id === judgeId);
+      if (!target) throw ValidationFailedError.field('judgeId', 'is not an accepted judge who may take this entry');
+      Object.assign(assignment, { status: 'recused', recusalReason: `Reassigned by ${actor.name}`, updatedAt: this.clock.now() });
+      await tx.getRepository(Assignment).save(assignment);
+      const created = await this.createAssignment(tx, challenge, assignment.submissionId, target.judge);
+      await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'assignment.reassigned', before: { judgeId: assignment.judgeId }, after: { judgeId, assignmentId: created.id } });
+      return created;
+    });
+  }
+
+  // ---- scoring -----------------------------------------------------------------------------------------------
+
+  /** The judge's queue, optionally for one challenge, with each entry as the judge may see it. */
+  async queue(actor: User, challengeId?: string): Promise<QueueItem[]> {
+    const judges = await this.db.getRepository(Judge).findBy({ userId: actor.id, status: 'accepted', ...(challengeId ? { challengeId } : {}) });
+    if (!judges.length) return [];
+    const assignments = await this.db.getRepository(Assignment).find({ where: { judgeId: In(judges.map((j) => j.id)) }, order: { createdAt: 'ASC' } });
+    return this.describe(assignments);
+  }
+
+  async assignmentFor(actor: User, assignmentId: string): Promise<QueueItem & { judge: Judge }> {
+    const assignment = await this.db.getRepository(Assignment).findOneBy({ id: assignmentId });
+    if (!assignment) throw new NotFoundError('assignment');
+    const judge = await this.db.getRepository(Judge).findOneByOrFail({ id: assignment.judgeId });
+    if (judge.userId !== actor.id || judge.status !== 'accepted') throw new NotFoundError('assignment');
+    const [item] = await this.describe([assignment]);
+    return { ...item, judge };
+  }
+
+  async saveScorecard(actor: User, assignmentId: string, input: ScorecardInput): Promise<{ assignment: Assignment; scorecard: Scorecard }> {
+    return this.db.transaction(async (tx) => {
+      const { assignment, challenge } = await this.lockOwnAssignment(tx, actor, assignmentId);
+      const status = statusOf(challenge, this.clock.now());
+      if (status !== 'judging') throw new ConflictError(`Scorecards can be changed only while judging; this challenge is ${status}.`, 'not-judging');
+      if (assignment.status === 'recused') throw new ConflictError('You recused yourself from this entry.', 'recused');
+      const existing = await tx.getRepository(Scorecard).findOneBy({ assignmentId });
+      if (existing?.final) throw new ConflictError('This scorecard is final; a manager can reopen it.', 'scorecard-final');
+      const scores = this.checkScores(challenge, input);
+      const now = this.clock.now();
+      const scorecard = Object.assign(existing ?? new Scorecard(), {
+        assignmentId,
+        scores,
+        feedback: (input.feedback ?? existing?.feedback ?? '').trim(),
+        note: (input.note ?? existing?.note ?? '').trim(),
+        final: input.final,
+        submittedAt: input.final ? now : null,
+        updatedAt: now,
+      });
+      await tx.getRepository(Scorecard).save(scorecard);
+      Object.assign(assignment, { status: input.final ? 'submitted' : 'draft', updatedAt: now });
+      await tx.getRepository(Assignment).save(assignment);
+      return { assignment, scorecard };
+    });
+  }
+
+  /** A manager reopens a final scorecard for its judge, with a reason kept in the audit log. */
+  async reopen(actor: User, assignmentId: string, reason: string): Promise<Assignment> {
+    return this.db.transaction(async (tx) => {
+      const assignment = await this.lockAssignment(tx, assignmentId);
+      const challenge = await this.challenges.lockForManager(tx, actor, assignment.challengeId);
+      if (statusOf(challenge, this.clock.now()) !== 'judging') throw new ConflictError('Scorecards can be reopened only while judging.', 'not-judging');
+      const scorecard = await tx.getRepository(Scorecard).findOneBy({ assignmentId });
+      if (!scorecard?.final) throw new ConflictError('Only a final scorecard can be reopened.', 'not-final');
+      const now = this.clock.now();
+      await tx.getRepository(Scorecard).update(assignmentId, { final: false, submittedAt: null, updatedAt: now });
+      Object.assign(assignment, { status: 'draft', updatedAt: now });
+      await tx.getRepository(Assignment).save(assignment);
+      await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'scorecard.reopened', before: { final: true, scores: scorecard.scores }, after: { final: false, assignmentId, reason } });
+      return assignment;
+    });
+  }
+
+  // ---- progress, reminders, ranking --------------------------------------------------------------------------
+
+  async progress(actor: User, challengeId: string) {
+    const { challenge, judges } = await this.panel(actor, challengeId);
+    const active = judges.filter((row) => row.judge.status === 'accepted' || Object.values(row.counts).some((n) => n > 0));
+    const perJudge = active.map(({ judge, counts }) => {
+      const assigned = counts.pending + counts.draft + counts.submitted;
+      return { judgeId: judge.id, name: judge.name, email: judge.email, assigned, submitted: counts.submitted, draft: counts.draft, pending: counts.pending, recused: counts.recused, percent: assigned ? Math.round((counts.submitted / assigned) * 100) : 0 };
+    });
+    const sum = (key: 'assigned' | 'submitted' | 'draft' | 'pending' | 'recused') => perJudge.reduce((s, j) => s + j[key], 0);
+    const assigned = sum('assigned');
+    return {
+      challenge,
+      overall: { assigned, submitted: sum('submitted'), draft: sum('draft'), pending: sum('pending'), recused: sum('recused'), percent: assigned ? Math.round((sum('submitted') / assigned) * 100) : 0 },
+      judges: perJudge,
+    };
+  }
+
+  /** Reminds judges with unfinished work; at most once a day each (the dedupe key carries the date). */
+  async remind(actor: User, challengeId: string): Promise<number> {
+    const challenge = await this.challenges.getManaged(actor, challengeId);
+    if (statusOf(challenge, this.clock.now()) !== 'judging') throw new ConflictError('Reminders go out while judging.', 'not-judging');
+    return this.sendReminders(challenge, this.clock.now().toISOString().slice(0, 10));
+  }
+
+  async sendReminders(challenge: Challenge, occasion: string): Promise<number> {
+    const rows: { judge_id: string; email: string; name: string; left: number }[] = await this.db.query(
+      `SELECT j.id AS judge_id, j.email, j.name, count(*)::int AS left FROM assignments a JOIN judges j ON j.id = a.judge_id
+       WHERE a.challenge_id = $1 AND a.status IN ('pending','draft') AND j.status = 'accepted' GROUP BY j.id, j.email, j.name`,
+      [challenge.id],
+    );
+    const messages: MessageRequest[] = rows.map((row) => ({
+      template: 'judging-reminder',
+      to: row.email,
+      dedupeKey: `judging-reminder:${challenge.id}:${row.judge_id}:${occasion}`,
+      data: {
+        name: row.name,
+        challengeTitle: challenge.title,
+        left: row.left,
+        judgingEndsAt: challenge.judgingEndsAt ? formatDateTime(challenge.judgingEndsAt, challenge.timeZone) : '',
+        link: `${this.config.publicUrl}/judge?challengeId=${challenge.id}`,
+      },
+    }));
+    return this.db.transaction((tx) => this.outbox.enqueue(tx, messages));
+  }
+
+  async ranking(actor: User, challengeId: string, normalize: Normalization): Promise<{ challenge: Challenge; ranking: Ranking }> {
+    const challenge = await this.challenges.getManaged(actor, challengeId);
+    return { challenge, ranking: await this.rankingOf(challenge, normalize) };
+  }
+
+  /** The ranking from final scorecards of submitted, eligible entries (used by awards too). */
+  async rankingOf(challenge: Challenge, normalize: Normalization, db: EntityManager = this.db.manager): Promise<Ranking> {
+    const entries: { id: string; title: string; submitted_at: Date }[] = await db.query(
+      `SELECT id, title, submitted_at FROM submissions WHERE challenge_id = $1 AND status = 'submitted' AND ineligible_at IS NULL`,
+      [challenge.id],
+    );
+    const scorecards: { submission_id: string; judge_id: string; scores: Record<string, number> }[] = await db.query(
+      `SELECT a.submission_id, a.judge_id, sc.scores FROM scorecards sc JOIN assignments a ON a.id = sc.assignment_id
+       WHERE a.challenge_id = $1 AND sc.final AND a.status = 'submitted'`,
+      [challenge.id],
+    );
+    return rankEntries({
+      rubric: challenge.rubric,
+      entries: entries.map((e) => ({ id: e.id, title: e.title, submittedAt: e.submitted_at })),
+      scorecards: scorecards.map((s) => ({ entryId: s.submission_id, judgeId: s.judge_id, scores: s.scores })),
+      normalize,
+    });
+  }
+
+  /** Every scorecard of a challenge, for managers (panel notes included: they stay with the panel). */
+  async scorecards(actor: User, challengeId: string) {
+    const challenge = await this.challenges.getManaged(actor, challengeId);
+    const rows: { assignment_id: string; submission_id: string; title: string; receipt: string; judge_id: string; judge_name: string; judge_email: string; status: AssignmentStatus; scores: Record<string, number> | null; feedback: string | null; note: string | null; final: boolean | null; submitted_at: Date | null }[] =
+      await this.db.query(
+        `SELECT a.id AS assignment_id, a.submission_id, s.title, s.receipt, j.id AS judge_id, j.name AS judge_name, j.email AS judge_email,
+                a.status, sc.scores, sc.feedback, sc.note, sc.final, sc.submitted_at
+         FROM assignments a JOIN submissions s ON s.id = a.submission_id JOIN judges j ON j.id = a.judge_id
+         LEFT JOIN scorecards sc ON sc.assignment_id = a.id
+         WHERE a.challenge_id = $1 ORDER BY s.receipt, j.name`,
+        [challenge.id],
+      );
+    return { challenge, rows };
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------------------
+
+  private assignmentsMessage(challenge: Challenge, judge: Judge, count: number, dedupeKey: string): MessageRequest {
+    return {
+      template: 'judging-assignments',
+      to: judge.email,
+      dedupeKey,
+      data: {
+        name: judge.name,
+        challengeTitle: challenge.title,
+        count,
+        judgingEndsAt: challenge.judgingEndsAt ? formatDateTime(challenge.judgingEndsAt, challenge.timeZone) : '',
+        blind: challenge.blindJudging,
+        link: `${this.config.publicUrl}/judge?challengeId=${challenge.id}`,
+      },
+    };
+  }
+
+  private async recuseAndReassign(tx: EntityManager, challenge: Challenge, assignment: Assignment, reason: string): Promise<{ assignment: Assignment; reassignedTo: Judge | null }> {
+    Object.assign(assignment, { status: 'recused', recusalReason: reason, updatedAt: this.clock.now() });
+    await tx.getRepository(Assignment).save(assignment);
+    if (!challenge.judgingStartedAt) return { assignment, reassignedTo: null };
+    const [least] = await this.eligibleJudges(tx, challenge, assignment.submissionId);
+    if (!least) return { assignment, reassignedTo: null };
+    await this.createAssignment(tx, challenge, assignment.submissionId, least.judge);
+    return { assignment, reassignedTo: least.judge };
+  }
+
+  private async createAssignment(tx: EntityManager, challenge: Challenge, submissionId: string, judge: Judge): Promise<Assignment> {
+    const now = this.clock.now();
+    const created = tx.getRepository(Assignment).create({ challengeId: challenge.id, submissionId, judgeId: judge.id, status: 'pending', recusalReason: null, createdAt: now, updatedAt: now });
+    await tx.getRepository(Assignment).insert(created);
+    await this.outbox.enqueue(tx, [this.assignmentsMessage(challenge, judge, 1, `judging-assignment:${created.id}`)]);
+    return created;
+  }
+
+  /** Accepted judges who may take an entry (not its solver, not conflicted, not already on it), least loaded first. */
+  private async eligibleJudges(tx: EntityManager, challenge: Challenge, submissionId: string): Promise<{ judge: Judge; load: number }[]> {
+    const rows: { id: string; load: number }[] = await tx.query(
+      `SELECT j.id, (SELECT count(*)::int FROM assignments x WHERE x.judge_id = j.id AND x.status <> 'recused') AS load
+       FROM judges j
+       WHERE j.challenge_id = $1 AND j.status = 'accepted'
+         AND j.user_id <> (SELECT solver_id FROM submissions WHERE id = $2)
+         AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.judge_id = j.id AND c.submission_id = $2)
+         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.judge_id = j.id AND a.submission_id = $2)
+       ORDER BY load, j.id`,
+      [challenge.id, submissionId],
+    );
+    const judges = await tx.getRepository(Judge).findBy({ id: In(rows.map((r) => r.id)) });
+    return rows.map((row) => ({ judge: judges.find((j) => j.id === row.id)!, load: row.load }));
+  }
+
+  private async recordConflict(tx: EntityManager, challengeId: string, judgeId: string, submissionId: string, reason: string, declaredBy: string): Promise<Conflict> {
+    const conflict = tx.getRepository(Conflict).create({ challengeId, judgeId, submissionId, reason, declaredBy, createdAt: this.clock.now() });
+    try {
+      await tx.query('SAVEPOINT conflict_insert');
+      await tx.getRepository(Conflict).insert(conflict);
+      await tx.query('RELEASE SAVEPOINT conflict_insert');
+    } catch (error) {
+      if (!isUniqueViolation(error, 'conflicts_judge_submission_key')) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT conflict_insert');
+      return tx.getRepository(Conflict).findOneByOrFail({ judgeId, submissionId });
+    }
+    return conflict;
+  }
+
+  private async judgeOf(actor: User, challengeId: string): Promise<Judge | null> {
+    return this.db.getRepository(Judge).findOneBy({ challengeId, userId: actor.id, status: 'accepted' });
+  }
+
+  private async lockAssignment(tx: EntityManager, assignmentId: string): Promise<Assignment> {
+    const assignment = await tx.getRepository(Assignment).createQueryBuilder('a').setLock('pessimistic_write').where('a.id = :id', { id: assignmentId }).getOne();
+    if (!assignment) throw new NotFoundError('assignment');
+    return assignment;
+  }
+
+  /** The actor's own assignment, locked; 404 for anyone else's (judges never learn about other judges' work). */
+  private async lockOwnAssignment(tx: EntityManager, actor: User, assignmentId: string): Promise<{ assignment: Assignment; challenge: Challenge; judge: Judge }> {
+    const assignment = await this.lockAssignment(tx, assignmentId);
+    const judge = await tx.getRepository(Judge).findOneByOrFail({ id: assignment.judgeId });
+    if (judge.userId !== actor.id || judge.status !== 'accepted') throw new NotFoundError('assignment');
+    const challenge = await tx.getRepository(Challenge).findOneByOrFail({ id: assignment.challengeId });
+    return { assignment, challenge, judge };
+  }
+
+  private async describe(assignments: Assignment[]): Promise<QueueItem[]> {
+    if (!assignments.length) return [];
+    const submissions = await this.db.getRepository(Submission).findBy({ id: In([...new Set(assignments.map((a) => a.submissionId))]) });
+    const challenges = await this.db.getRepository(Challenge).findBy({ id: In([...new Set(assignments.map((a) => a.challengeId))]) });
+    const files = await this.db.getRepository(SubmissionFile).findBy({ submissionId: In(submissions.map((s) => s.id)) });
+    const scorecards = await this.db.getRepository(Scorecard).findBy({ assignmentId: In(assignments.map((a) => a.id)) });
+    return assignments.map((assignment) => ({
+      assignment,
+      challenge: challenges.find((c) => c.id === assignment.challengeId)!,
+      submission: submissions.find((s) => s.id === assignment.submissionId)!,
+      files: files.filter((f) => f.submissionId === assignment.submissionId),
+      scorecard: scorecards.find((s) => s.assignmentId === assignment.id) ?? null,
+    }));
+  }
+
+  /** Integers within 0..maxScore for known criteria; a final scorecard needs every criterion and feedback. */
+  private checkScores(challenge: Challenge, input: ScorecardInput): Record<string, number> {
+    const errors: FieldError[] = [];
+    const scores: Record<string, number> = {};
+    const criteria = new Map(challenge.rubric.map((c) => [c.key, c]));
+    for (const [key, value] of Object.entries(input.scores)) {
+      const criterion = criteria.get(key);
+      if (!criterion) errors.push({ field: `scores.${key}`, message: 'is not a criterion of this rubric' });
+      else if (value === null || value === '' || value === undefined) continue;
+      else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > criterion.maxScore) {
+        errors.push({ field: `scores.${key}`, message: `must be a whole number from 0 to ${criterion.maxScore}` });
+      } else scores[key] = value;
+    }
+    if (input.final) {
+      for (const criterion of challenge.rubric) {
+        if (scores[criterion.key] === undefined && !errors.some((e) => e.field === `scores.${criterion.key}`)) errors.push({ field: `scores.${criterion.key}`, message: 'is required to submit' });
+      }
+      if (!input.feedback?.trim()) errors.push({ field: 'feedback', message: 'is required to submit: the solver receives it' });
+    }
+    if (errors.length) throw new ValidationFailedError(errors);
+    return scores;
+  }
+
+  private assertNotFinal(challenge: Challenge): void {
+    const status = statusOf(challenge, this.clock.now());
+    if (status === 'cancelled' || status === 'announced' || status === 'draft') throw new ConflictError(`Judges cannot be invited while the challenge is ${status}.`, 'challenge-final');
+  }
+}
