@@ -85,6 +85,10 @@ export class AuthService {
     return users.save(user);
   }
 
+  accountExists(email: string): Promise<boolean> {
+    return this.db.getRepository(User).existsBy({ email });
+  }
+
   async resendVerification(user: User): Promise<void> {
     if (user.emailVerifiedAt) return;
     this.limiter.hit(`verify-resend:${user.id}`, this.limits.resetPerAddress);

@@ -5,10 +5,11 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { SubmissionsModule } from '../submissions/submissions.module';
 import { JudgingApiController } from './judging.api.controller';
 import { JudgingService } from './judging.service';
+import { JudgingWebController } from './judging.web.controller';
 
 @Module({
   imports: [AuthModule, ChallengesModule, SubmissionsModule, NotificationsModule],
-  controllers: [JudgingApiController],
+  controllers: [JudgingApiController, JudgingWebController],
   providers: [JudgingService],
   exports: [JudgingService],
 })
