@@ -1,4 +1,5 @@
 import { assignJudges } from '../src/judging/assignment';
+import { JudgingReminders } from '../src/judging/judging-reminders';
 import { PASSWORD, registerVerified } from './support/accounts';
 import { FakeClock } from './support/fake-clock';
 import { closedChallengeWithPanel, invitationToken, type JudgingFixture } from './support/judging';
@@ -157,6 +158,23 @@ describe('judging', () => {
     expect(first.body.reminded).toBe(4);
     expect((await t.http.post(`/api/v1/challenges/${f.challenge.id}/judging/remind`).set(f.manager.auth).expect(200)).body.reminded).toBe(0);
     await t.mail.waitForMessageTo(f.judges[0].email, /^Reminder: \d+ entr/);
+  });
+
+  it('reminds judges with unfinished work once in the 48 hours before judging ends', async () => {
+    const reminders = t.app.get(JudgingReminders);
+    const ends = new Date(f.challenge.closesAt).getTime() + 15 * 24 * 3600_000;
+    const saved = clock.now();
+    try {
+      clock.set(new Date(ends - 49 * 3600_000));
+      expect(await reminders.run()).toBe(0);
+      clock.set(new Date(ends - 47 * 3600_000));
+      const first = await reminders.run();
+      expect(first).toBeGreaterThan(0);
+      clock.advance(3600_000);
+      expect(await reminders.run()).toBe(0);
+    } finally {
+      clock.set(saved);
+    }
   });
 
   it('ranks from final scorecards only, with numbers that follow from them', async () => {
