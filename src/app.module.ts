@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module';
+import { AwardsModule } from './awards/awards.module';
 import { ChallengesModule } from './challenges/challenges.module';
 import { SessionMiddleware } from './auth/session.middleware';
 import { CommonModule } from './common/common.module';
@@ -31,6 +32,7 @@ export class AppModule implements NestModule {
         ChallengesModule,
         SubmissionsModule,
         JudgingModule,
+        AwardsModule,
       ],
       controllers: [HealthController],
       providers: [

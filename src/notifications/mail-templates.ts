@@ -12,7 +12,9 @@ export type EmailTemplate =
   | 'deadline-reminder'
   | 'judge-invitation'
   | 'judging-assignments'
-  | 'judging-reminder';
+  | 'judging-reminder'
+  | 'award-winner'
+  | 'contributor-feedback';
 
 export interface RenderedMail {
   subject: string;

@@ -45,10 +45,7 @@ export class OutboxService {
       [JSON.stringify(records)],
     );
     if (inserted.length > 0) {
-      await this.jobs.boss.insert(
-        inserted.map(({ id }) => ({ id, name: OUTBOX_QUEUE, data: {} })),
-        { db: { executeSql: async (text, values) => ({ rows: await transaction.query(text, values) }) } },
-      );
+      await this.jobs.insertInTransaction(transaction, inserted.map(({ id }) => ({ id, name: OUTBOX_QUEUE, data: {} })));
     }
     return inserted.length;
   }

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ChallengesModule } from '../challenges/challenges.module';
+import { JudgingModule } from '../judging/judging.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { AwardsApiController } from './awards.api.controller';
+import { AwardsService } from './awards.service';
+import { AwardsWebController } from './awards.web.controller';
+
+@Module({
+  imports: [ChallengesModule, JudgingModule, NotificationsModule],
+  controllers: [AwardsApiController, AwardsWebController],
+  providers: [AwardsService],
+})
+export class AwardsModule {}
