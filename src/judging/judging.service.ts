@@ -20,7 +20,7 @@ import { Submission } from '../submissions/submission.entity';
 import { SubmissionsService } from '../submissions/submissions.service';
 import { assignJudges } from './assignment';
 import { Assignment, Conflict, Judge, Scorecard, type AssignmentStatus } from './judging.entities';
-import { rankEntries, type Normalization, type Ranking } from './ranking';
+import { rankEntries, weightedScore, type Normalization, type Ranking } from './ranking';
 
 export interface ScorecardInput {
   scores: Record<string, unknown>;
@@ -413,6 +413,24 @@ export class JudgingService implements OnModuleInit {
       scorecards: scorecards.map((s) => ({ entryId: s.submission_id, judgeId: s.judge_id, scores: s.scores })),
       normalize,
     });
+  }
+
+  /** Each judge's final weighted scores: lowest, highest, mean (for the spread chart). */
+  async judgeSpreads(challenge: Challenge, names: Map<string, string>): Promise<{ name: string; min: number; max: number; mean: number; scorecards: number }[]> {
+    const rows: { judge_id: string; scores: Record<string, number> }[] = await this.db.query(
+      `SELECT a.judge_id, sc.scores FROM scorecards sc JOIN assignments a ON a.id = sc.assignment_id WHERE a.challenge_id = $1 AND sc.final`,
+      [challenge.id],
+    );
+    const byJudge = new Map<string, number[]>();
+    for (const row of rows) byJudge.set(row.judge_id, [...(byJudge.get(row.judge_id) ?? []), weightedScore(challenge.rubric, row.scores)]);
+    const round = (n: number) => Math.round(n * 10) / 10;
+    return [...byJudge.entries()].map(([judgeId, values]) => ({
+      name: names.get(judgeId) ?? judgeId,
+      min: round(Math.min(...values)),
+      max: round(Math.max(...values)),
+      mean: round(values.reduce((a, b) => a + b, 0) / values.length),
+      scorecards: values.length,
+    }));
   }
 
   /** Every scorecard of a challenge, for managers (panel notes included: they stay with the panel). */

@@ -13,6 +13,7 @@ import { validateDto } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { answerText } from '../submissions/submissions.service';
 import { AcceptInvitationDto, ConflictDto, InviteJudgeDto, ReopenDto, RecuseDto, ScorecardDto } from './dto/judging.dto';
+import { judgeSpreadChart, scoreHistogram } from './charts';
 import { JudgingService } from './judging.service';
 import { rankingCsv, scorecardsCsv, toJudgeView, toQueueItemView } from './judging.views';
 
@@ -208,6 +209,8 @@ export class JudgingWebController {
       challenge: toChallengeView(challenge, this.clock.now()),
       entries: raw.entries.map((e) => ({ ...e, normalizedRank: normalizedRank.get(e.submissionId), winner: e.rank <= challenge.winnersCount && e.score !== null })),
       judges: normalized.judges.map((j) => ({ ...j, name: names.get(j.judgeId) ?? j.judgeId })),
+      histogram: scoreHistogram(raw.entries.flatMap((e) => (e.score === null ? [] : [e.score]))),
+      spread: judgeSpreadChart(await this.judging.judgeSpreads(challenge, names)),
       agreement: raw.agreement,
       tieBreak: raw.tieBreak,
       criteria: challenge.rubric,

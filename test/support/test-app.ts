@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -30,6 +31,19 @@ export interface TestAppOptions {
   clock?: FakeClock;
   env?: Record<string, string>;
   rateLimits?: Partial<AuthRateLimits>;
+  /** Listen on a real loopback port (for a browser); PUBLIC_URL then points at it. */
+  listen?: boolean;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Generous per-client limits, so a test file's many sign-ups from one address are not refused. */
@@ -67,9 +81,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = await freshDatabase();
   const mail = await SmtpMailbox.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'laurel-test-'));
+  const port = options.listen ? await freePort() : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
-    PUBLIC_URL: TEST_PUBLIC_URL,
+    PUBLIC_URL: port ? `http://127.0.0.1:${port}` : TEST_PUBLIC_URL,
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
     SMTP_URL: mail.url,
@@ -84,6 +99,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
   configureApp(app, config);
   await app.init();
+  if (port) await app.listen(port, '127.0.0.1');
   return {
     app,
     http: request(app.getHttpServer()),
