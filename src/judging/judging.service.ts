@@ -289,7 +289,7 @@ export class JudgingService implements OnModuleInit {
   async queue(actor: User, challengeId?: string): Promise<QueueItem[]> {
     const judges = await this.db.getRepository(Judge).findBy({ userId: actor.id, status: 'accepted', ...(challengeId ? { challengeId } : {}) });
     if (!judges.length) return [];
-    const assignments = await this.db.getRepository(Assignment).find({ where: { judgeId: In(judges.map((j) => j.id)) }, order: { createdAt: 'ASC' } });
+    const assignments = await this.db.getRepository(Assignment).find({ where: { judgeId: In(judges.map((j) => j.id)) }, order: { createdAt: 'ASC', id: 'ASC' } });
     return this.describe(assignments);
   }
 
