@@ -29,6 +29,6 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     synchronize: false,
     installExtensions: false,
     logging: false,
-    extra: { max: 10, connectionTimeoutMillis: 5000 },
+    extra: { max: 10, connectionTimeoutMillis: 5000, query_timeout: 15_000 },
   };
 }

@@ -33,6 +33,8 @@ export interface TestAppOptions {
   rateLimits?: Partial<AuthRateLimits>;
   /** Listen on a real loopback port (for a browser); PUBLIC_URL then points at it. */
   listen?: boolean;
+  /** Lets a test route the app's database connections (e.g. through a proxy it can cut). */
+  routeDatabase?: (url: string) => Promise<string>;
 }
 
 function freePort(): Promise<number> {
@@ -79,6 +81,7 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
 /** Boots the whole app as `npm start` would, on its own database, with a real SMTP server receiving its mail. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await freshDatabase();
+  const appDatabaseUrl = options.routeDatabase ? await options.routeDatabase(database.url) : database.url;
   const mail = await SmtpMailbox.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'laurel-test-'));
   const port = options.listen ? await freePort() : undefined;
@@ -86,12 +89,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     NODE_ENV: 'test',
     PUBLIC_URL: port ? `http://127.0.0.1:${port}` : TEST_PUBLIC_URL,
     DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
+    DATABASE_URL: appDatabaseUrl,
     SMTP_URL: mail.url,
     SESSION_SECRET: 'test-secret-that-is-long-enough-to-pass-validation',
     ...options.env,
   });
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, database.url)] })
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, appDatabaseUrl)] })
     .overrideProvider(AUTH_RATE_LIMITS)
     .useValue({ ...TEST_RATE_LIMITS, ...options.rateLimits });
   if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);

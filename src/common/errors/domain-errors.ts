@@ -102,12 +102,3 @@ export class RateLimitedError extends DomainError {
     super(`Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
   }
 }
-
-export class ServiceUnavailableError extends DomainError {
-  readonly status = 503;
-  readonly code = 'service-unavailable';
-
-  constructor(detail = 'The service is temporarily unavailable. Try again shortly.') {
-    super(detail);
-  }
-}

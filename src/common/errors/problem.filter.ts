@@ -11,7 +11,8 @@ const logger = new Logger('Errors');
 export function sendError(error: unknown, req: Request, res: Response): void {
   if (error instanceof FormRejectedError) return renderForm(error, res);
   const problem = { ...toProblem(error), requestId: req.id };
-  if (problem.status >= 500) logger.error(`request ${req.id} failed`, error instanceof Error ? error.stack : String(error));
+  if (problem.status === 503) logger.warn(`request ${req.id}: database unavailable`);
+  else if (problem.status >= 500) logger.error(`request ${req.id} failed`, error instanceof Error ? error.stack : String(error));
   if (res.headersSent) return;
   if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   if (isApiRequest(req)) {

@@ -20,6 +20,12 @@ describe('toProblem', () => {
     expect(toProblem(new NotFoundException())).toMatchObject({ status: 404, type: 'urn:laurel:problem:not-found' });
   });
 
+  it('answers 503 when the database cannot be reached', () => {
+    expect(toProblem(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })).status).toBe(503);
+    expect(toProblem(new Error('timeout exceeded when trying to connect')).status).toBe(503);
+    expect(toProblem({ message: 'query failed', driverError: { code: '57P01' } }).status).toBe(503);
+  });
+
   it('hides the details of unexpected errors', () => {
     const problem = toProblem(new Error('password_hash column exploded at /src/x.ts:12'));
     expect(problem.status).toBe(500);

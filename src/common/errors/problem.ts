@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { DomainError, FieldError } from './domain-errors';
 
 /** RFC 9457 problem details, with the request id as an extension member. */
@@ -51,5 +52,6 @@ export function toProblem(error: unknown): Problem {
     const code = (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '-');
     return problem(status, code, status === HttpStatus.INTERNAL_SERVER_ERROR ? 'Something went wrong.' : detail);
   }
+  if (isDatabaseUnavailable(error)) return problem(503, 'service-unavailable', 'The service is temporarily unavailable. Try again shortly.');
   return problem(500, 'internal-error', 'Something went wrong on our side. The request id identifies it in our logs.');
 }
