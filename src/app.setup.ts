@@ -42,7 +42,7 @@ function securityHeaders(config: AppConfig, relaxedForSwagger: boolean) {
 export function configureApp(nest: INestApplication, config: AppConfig): void {
   const app = nest as NestExpressApplication;
   app.disable('x-powered-by');
-  app.use(requestIdMiddleware);
+  app.use(requestIdMiddleware(!config.production));
   const pageHeaders = securityHeaders(config, false);
   const swaggerHeaders = securityHeaders(config, true);
   app.use((req: Request, res: Response, next: NextFunction) =>

@@ -19,6 +19,10 @@ describe('mail outbox', () => {
     await t.http.post('/api/v1/auth/register').send({ email: 'retry@example.gov', password: PASSWORD, name: 'Retry' }).expect(201);
 
     const mail = await t.mail.waitForMessageTo('retry@example.gov', /confirm/i);
+    // pg-boss marks the job complete just after the handler returns: wait for that too.
+    for (let i = 0; i < 40 && (await t.db.query(`SELECT 1 FROM pgboss.job j JOIN outbox_messages o ON o.id = j.id WHERE o.recipient = 'retry@example.gov' AND j.state = 'completed'`)).length === 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const [row] = await t.db.query(`SELECT id, status, attempts, message_id, last_error FROM outbox_messages WHERE recipient = 'retry@example.gov'`);
     expect(row).toMatchObject({ status: 'sent', attempts: 3, last_error: null });
     expect(mail.messageId).toBe(row.message_id);

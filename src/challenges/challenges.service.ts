@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { AuditService, type AuditEntryView } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
+import { TtlCache } from '../common/ttl-cache';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationFailedError } from '../common/errors/domain-errors';
 import { pageOf, type Page } from '../common/pagination';
 import { isUniqueViolation } from '../database/postgres-errors';
@@ -37,11 +38,17 @@ export type Viewer = User | null | undefined;
 
 @Injectable()
 export class ChallengesService {
+  private readonly publicCache: TtlCache<Page<Challenge>>;
+  private readonly agencyCache: TtlCache<string[]>;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.publicCache = new TtlCache(clock, 2000, 200);
+    this.agencyCache = new TtlCache(clock, 30_000, 1);
+  }
 
   async create(actor: User, input: CreateChallengeDto): Promise<Challenge> {
     if (!actor.hasRole('manager') && !actor.hasRole('admin')) {
@@ -150,16 +157,22 @@ export class ChallengesService {
    * Inside a transaction pass its manager: the embedded database runs one connection at a time.
    */
   async canSee(viewer: Viewer, challenge: Challenge, db: EntityManager = this.db.manager): Promise<boolean> {
-    if (await this.isManager(viewer, challenge.id, db)) return true;
-    if (!challenge.publishedAt) return false;
-    return challenge.visibility === 'public' || this.inAllowedDomain(viewer, challenge);
+    if (challenge.publishedAt && (challenge.visibility === 'public' || this.inAllowedDomain(viewer, challenge))) return true;
+    return this.isManager(viewer, challenge.id, db);
   }
 
   inAllowedDomain(viewer: Viewer, challenge: Challenge): boolean {
     return !!viewer && viewer.emailVerifiedAt !== null && challenge.allowedEmailDomains.includes(viewer.emailDomain);
   }
 
+  /** Anonymous list reads are the hot path of the public site: served from a 2-second cache. */
   async list(viewer: Viewer, query: ListChallengesQuery): Promise<Page<Challenge>> {
+    if (viewer) return this.listUncached(viewer, query);
+    const key = JSON.stringify([query.page, query.pageSize, query.status, query.q, query.agency, query.sort]);
+    return this.publicCache.get(key, () => this.listUncached(null, query));
+  }
+
+  private async listUncached(viewer: Viewer, query: ListChallengesQuery): Promise<Page<Challenge>> {
     const now = this.clock.now();
     const status = statusSql('c', ':now');
     const builder = this.db
@@ -194,6 +207,10 @@ export class ChallengesService {
   }
 
   async agencies(): Promise<string[]> {
+    return this.agencyCache.get('all', () => this.loadAgencies());
+  }
+
+  private async loadAgencies(): Promise<string[]> {
     const rows: { agency: string }[] = await this.db.query(
       `SELECT DISTINCT agency FROM challenges WHERE published_at IS NOT NULL AND cancelled_at IS NULL AND visibility = 'public' AND agency <> '' ORDER BY agency`,
     );

@@ -422,7 +422,11 @@ export class JudgingService implements OnModuleInit {
       [challenge.id],
     );
     const byJudge = new Map<string, number[]>();
-    for (const row of rows) byJudge.set(row.judge_id, [...(byJudge.get(row.judge_id) ?? []), weightedScore(challenge.rubric, row.scores)]);
+    for (const row of rows) {
+      const values = byJudge.get(row.judge_id) ?? [];
+      values.push(weightedScore(challenge.rubric, row.scores));
+      byJudge.set(row.judge_id, values);
+    }
     const round = (n: number) => Math.round(n * 10) / 10;
     return [...byJudge.entries()].map(([judgeId, values]) => ({
       name: names.get(judgeId) ?? judgeId,

@@ -97,7 +97,15 @@ export function rankEntries(input: RankingInput): Ranking {
   const raw = input.scorecards.map((card) => ({ ...card, value: weightedScore(rubric, card.scores) }));
 
   const byJudge = new Map<string, number[]>();
-  for (const card of raw) byJudge.set(card.judgeId, [...(byJudge.get(card.judgeId) ?? []), card.value]);
+  const byEntry = new Map<string, typeof raw>();
+  for (const card of raw) {
+    const judgeValues = byJudge.get(card.judgeId);
+    if (judgeValues) judgeValues.push(card.value);
+    else byJudge.set(card.judgeId, [card.value]);
+    const entryCards = byEntry.get(card.entryId);
+    if (entryCards) entryCards.push(card);
+    else byEntry.set(card.entryId, [card]);
+  }
   const all = raw.map((card) => card.value);
   const overallMean = all.length ? mean(all) : 0;
   const overallSd = all.length ? populationSd(all) : 0;
@@ -123,7 +131,7 @@ export function rankEntries(input: RankingInput): Ranking {
 
   const heaviest = rubric.reduce<RubricCriterion | undefined>((best, c) => (!best || c.weight > best.weight ? c : best), undefined);
   const rows = input.entries.map((entry) => {
-    const cards = raw.filter((card) => card.entryId === entry.id);
+    const cards = byEntry.get(entry.id) ?? [];
     const values = cards.map((c) => c.value);
     const rawScore = values.length ? mean(values) : null;
     const normalizedScore = values.length ? mean(cards.map((c) => normalized(c.judgeId, c.value))) : null;

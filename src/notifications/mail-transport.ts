@@ -24,7 +24,7 @@ export class SmtpMailTransport extends MailTransport {
 
   constructor(url: string) {
     super();
-    this.transporter = nodemailer.createTransport({ url, pool: true, maxConnections: 5, maxMessages: Infinity });
+    this.transporter = nodemailer.createTransport({ url, pool: true, maxConnections: 10, maxMessages: Infinity });
   }
 
   async send(mail: OutgoingMail): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JobQueue } from './job-queue';
@@ -11,6 +11,8 @@ import { OutboxMessage } from './outbox-message.entity';
 import { OUTBOX_QUEUE } from './outbox.service';
 
 const RETRY_LIMIT = 6;
+const BATCH_SIZE = 100;
+const WORKERS = 2;
 
 /**
  * Delivers outbox messages. pg-boss gives at-least-once with retries and exponential backoff; the outbox row's
@@ -32,32 +34,39 @@ export class MailWorker implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const boss = this.jobs.boss;
     await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 1, retryBackoff: true, expireInSeconds: 300 });
-    await boss.work<object>(OUTBOX_QUEUE, { batchSize: 50, includeMetadata: true, pollingIntervalSeconds: 0.5 }, (jobs) =>
-      this.deliverBatch(jobs),
-    );
+    for (let i = 0; i < WORKERS; i += 1) {
+      await boss.work<object>(OUTBOX_QUEUE, { batchSize: BATCH_SIZE, includeMetadata: true, pollingIntervalSeconds: 0.5 }, (jobs) => this.deliverBatch(jobs));
+    }
   }
 
+  /** One query to read the batch, one to mark what was sent; failures are recorded one by one and retried. */
   private async deliverBatch(jobs: PgBoss.JobWithMetadata[]): Promise<void> {
+    const messages = await this.db.getRepository(OutboxMessage).findBy({ id: In(jobs.map((job) => job.id)) });
+    const pending = new Map(messages.filter((m) => m.status !== 'sent').map((m) => [m.id, m]));
+    const sent: string[] = [];
     const failures: { id: string; error: string }[] = [];
     await Promise.all(
       jobs.map(async (job) => {
+        const message = pending.get(job.id);
+        if (!message) return;
         try {
-          await this.deliver(job.id, job.retryCount >= job.retryLimit);
+          await this.deliver(message, job.retryCount >= job.retryLimit);
+          sent.push(message.id);
         } catch (error) {
           failures.push({ id: job.id, error: error instanceof Error ? error.message : String(error) });
         }
       }),
     );
+    if (sent.length) {
+      await this.db.query(`UPDATE outbox_messages SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = NULL WHERE id = ANY($1)`, [sent, this.clock.now()]);
+    }
     // Failed jobs go back to pg-boss for a retry with backoff; the rest of the batch completes.
     for (const failure of failures) {
       await this.jobs.boss.fail(OUTBOX_QUEUE, failure.id, { message: failure.error });
     }
   }
 
-  private async deliver(outboxId: string, lastAttempt: boolean): Promise<void> {
-    const messages = this.db.getRepository(OutboxMessage);
-    const message = await messages.findOneBy({ id: outboxId });
-    if (!message || message.status === 'sent') return;
+  private async deliver(message: OutboxMessage, lastAttempt: boolean): Promise<void> {
     try {
       const rendered = this.templates.render(message.template, { ...message.data, publicUrl: this.config.publicUrl });
       await this.transport.send({
@@ -69,7 +78,7 @@ export class MailWorker implements OnApplicationBootstrap {
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      await messages.update(message.id, {
+      await this.db.getRepository(OutboxMessage).update(message.id, {
         attempts: () => 'attempts + 1',
         lastError: reason.slice(0, 1000),
         status: lastAttempt ? 'failed' : 'queued',
@@ -77,6 +86,5 @@ export class MailWorker implements OnApplicationBootstrap {
       this.logger.warn(`message ${message.id} (${message.template}) not sent: ${reason}`);
       throw error;
     }
-    await messages.update(message.id, { attempts: () => 'attempts + 1', status: 'sent', sentAt: this.clock.now(), lastError: null });
   }
 }

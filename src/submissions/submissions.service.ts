@@ -118,7 +118,7 @@ export class SubmissionsService {
       if (input.submit) await this.markSubmitted(tx, submission, challenge, actor, now);
       await tx.getRepository(Submission).insert(submission);
       await this.storeUploads(tx, submission, uploads);
-      await tx.query(`UPDATE challenges SET first_entry_at = $2 WHERE id = $1 AND first_entry_at IS NULL`, [challenge.id, now]);
+      if (!challenge.firstEntryAt) await tx.query(`UPDATE challenges SET first_entry_at = $2 WHERE id = $1 AND first_entry_at IS NULL`, [challenge.id, now]);
       await this.assertStillOpen(tx, challenge.id);
       return submission;
     });

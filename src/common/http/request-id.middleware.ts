@@ -9,17 +9,25 @@ declare module 'express-serve-static-core' {
 }
 
 const SAFE_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const SLOW_MS = 1000;
 const logger = new Logger('HTTP');
 
-/** Gives every request an id (kept from X-Request-Id when sane), echoes it and logs one line when done. */
-export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const incoming = req.header('x-request-id');
-  req.id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
-  res.setHeader('X-Request-Id', req.id);
-  const started = process.hrtime.bigint();
-  res.on('finish', () => {
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    logger.log(`${req.method} ${req.originalUrl.split('?')[0]} ${res.statusCode} ${ms.toFixed(1)}ms id=${req.id}`);
-  });
-  next();
+/**
+ * Gives every request an id (kept from X-Request-Id when sane) and echoes it. Logs one line per request, or in
+ * production only failures (5xx) and slow requests, so logging stays bounded under load.
+ */
+export function requestIdMiddleware(logEveryRequest: boolean) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const incoming = req.header('x-request-id');
+    req.id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (logEveryRequest || res.statusCode >= 500 || ms >= SLOW_MS) {
+        logger.log(`${req.method} ${req.originalUrl.split('?')[0]} ${res.statusCode} ${ms.toFixed(1)}ms id=${req.id}`);
+      }
+    });
+    next();
+  };
 }
