@@ -10,7 +10,8 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -11,6 +10,7 @@ import { configureApp } from '../../src/app.setup';
 import { AUTH_RATE_LIMITS, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from '../../src/auth/auth-rate-limits';
 import { Clock } from '../../src/common/clock';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
+import { freePort } from '../../src/database/embedded-postgres';
 import { FakeClock } from './fake-clock';
 import { SmtpMailbox } from './smtp-mailbox';
 import { adminQuery, withDatabase } from './test-database';
@@ -37,16 +37,6 @@ export interface TestAppOptions {
   routeDatabase?: (url: string) => Promise<string>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Generous per-client limits, so a test file's many sign-ups from one address are not refused. */
 const TEST_RATE_LIMITS: AuthRateLimits = {
