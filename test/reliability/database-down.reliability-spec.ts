@@ -38,7 +38,8 @@ describe('database down', () => {
     expect(health.result.body).toEqual({ status: 'unavailable', database: 'down' });
     expect(health.ms).toBeLessThan(3000);
 
-    const api = await timed(() => t.http.get('/api/v1/challenges'));
+    // A query the 2-second public list cache has not seen, so it must reach the database.
+    const api = await timed(() => t.http.get('/api/v1/challenges?q=during-the-outage'));
     expect(api.result.status).toBe(503);
     expect(api.result.headers['content-type']).toMatch(/problem\+json/);
     expect(api.result.body.type).toBe('urn:laurel:problem:service-unavailable');
@@ -46,7 +47,7 @@ describe('database down', () => {
 
     const write = await t.http.post('/api/v1/auth/register').send({ email: 'down@example.gov', password: 'a long enough password', name: 'Down' });
     expect(write.status).toBe(503);
-    const page = await t.http.get('/challenges');
+    const page = await t.http.get('/challenges?q=during-the-outage');
     expect(page.status).toBe(503);
     expect(page.headers['content-type']).toMatch(/html/);
 
