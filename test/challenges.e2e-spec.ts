@@ -37,6 +37,11 @@ describe('challenges API', () => {
     expect(second.body.slug).toMatch(/^clean-water-sensor-challenge-[0-9a-f]{6}$/);
   });
 
+  it('requires a title to create a draft (422, not a crash)', async () => {
+    const response = await t.http.post('/api/v1/challenges').set(manager.auth).send({}).expect(422);
+    expect(response.body.errors).toEqual([{ field: 'title', message: 'is required' }]);
+  });
+
   it('saves an incomplete draft, and publish lists every missing or inconsistent part', async () => {
     const draft = await t.http.post('/api/v1/challenges').set(manager.auth).send({ title: 'Half-finished idea' }).expect(201);
     const defaults = await t.http

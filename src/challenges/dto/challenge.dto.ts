@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -258,13 +258,14 @@ export class ChallengeInputDto {
   fields?: FormFieldDto[];
 }
 
-export class CreateChallengeDto extends ChallengeInputDto {
+/** Creating needs a title; OmitType drops the optional one so its @IsOptional is not inherited. */
+export class CreateChallengeDto extends OmitType(ChallengeInputDto, ['title'] as const) {
   @ApiProperty({ example: 'Clean Water Sensor Challenge' })
   @Transform(trim)
-  @IsString()
-  @IsNotEmpty({ message: 'is required' })
   @MaxLength(200)
-  declare title: string;
+  @IsString({ message: 'is required' })
+  @IsNotEmpty({ message: 'is required' })
+  title: string;
 }
 
 export class UpdateChallengeDto extends PartialType(ChallengeInputDto) {}
