@@ -9,6 +9,7 @@ import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { ConflictError, NotFoundError, ValidationFailedError, type FieldError } from '../common/errors/domain-errors';
 import { formatMoney } from '../common/format';
+import { fromCents, normalizeAmount, toCents } from '../common/money';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JudgingService } from '../judging/judging.service';
 import type { Ranking } from '../judging/ranking';
@@ -84,7 +85,7 @@ export class AwardsService implements OnApplicationBootstrap {
           kind: a.kind ?? 'winner',
           place: a.place,
           title: a.title || ((a.kind ?? 'winner') === 'winner' ? PLACE_TITLES[a.place - 1] : 'Honorable mention'),
-          prizeAmount: a.prize ? toDecimal(a.prize.amount) : null,
+          prizeAmount: a.prize ? normalizeAmount(a.prize.amount) : null,
           prizeCurrency: a.prize ? a.prize.currency : null,
           citation: a.citation ?? '',
           createdAt: now,
@@ -291,10 +292,10 @@ export class AwardsService implements OnApplicationBootstrap {
       }
       if (award.prize) {
         if (award.prize.currency !== challenge.prizeCurrency) errors.push({ field: `${at}.prize.currency`, message: `must be ${challenge.prizeCurrency}, the challenge's currency` });
-        total += cents(award.prize.amount);
+        total += toCents(award.prize.amount);
       }
     });
-    if (challenge.prizeAmount !== null && total > cents(challenge.prizeAmount) && !input.allowOverTotal) {
+    if (challenge.prizeAmount !== null && total > toCents(challenge.prizeAmount) && !input.allowOverTotal) {
       errors.push({ field: 'awards', message: `prizes add up to ${formatMoney(fromCents(total), challenge.prizeCurrency)}, more than the prize total of ${formatMoney(challenge.prizeAmount, challenge.prizeCurrency)}; send allowOverTotal to confirm` });
     }
     const winners = chosen.filter((a) => (a.kind ?? 'winner') === 'winner').sort((a, b) => a.place - b.place);
@@ -309,17 +310,3 @@ export class AwardsService implements OnApplicationBootstrap {
     if (status !== 'judging') throw new ConflictError(`Awards are chosen and announced during judging; this challenge is ${status}.`, 'not-judging');
   }
 }
-
-function cents(amount: string): bigint {
-  const [whole, fraction = ''] = amount.split('.');
-  return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0').slice(0, 2));
-}
-
-function fromCents(value: bigint): string {
-  return `${value / 100n}.${String(value % 100n).padStart(2, '0')}`;
-}
-
-function toDecimal(amount: string): string {
-  return fromCents(cents(amount));
-}
-

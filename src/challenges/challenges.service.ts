@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { AuditService, type AuditEntryView } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
+import { normalizeAmount } from '../common/money';
 import { TtlCache } from '../common/ttl-cache';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationFailedError } from '../common/errors/domain-errors';
 import { pageOf, type Page } from '../common/pagination';
@@ -325,8 +326,7 @@ function applyInput(challenge: Challenge, input: ChallengeInputDto): void {
   assign('eligibility', input.eligibility);
   assign('faq', input.faq);
   if (input.prizeTotal) {
-    const [whole, fraction = ''] = input.prizeTotal.amount.split('.');
-    challenge.prizeAmount = `${BigInt(whole)}.${fraction.padEnd(2, '0')}`;
+    challenge.prizeAmount = normalizeAmount(input.prizeTotal.amount);
     challenge.prizeCurrency = input.prizeTotal.currency;
   }
   assign('opensAt', input.opensAt ? new Date(input.opensAt) : undefined);

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { CurrentUser } from '../auth/guards';
 import type { User } from '../auth/user.entity';
 import { Clock } from '../common/clock';
+import { pageLinks } from '../common/pagination';
 import { validateDto } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { toChallengePage, toChallengeView } from './challenge.view';
@@ -44,8 +45,6 @@ export class ChallengesWebController {
     const query = await validateDto(ListChallengesQuery, filters);
     const [page, agencies] = await Promise.all([this.challenges.list(user, query), this.challenges.agencies()]);
     const now = this.clock.now();
-    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-    const link = (n: number) => `/challenges?${new URLSearchParams({ ...filters, page: String(n) }).toString()}`;
     return {
       title: 'Prize challenges',
       challenges: page.items.map((c) => toChallengeView(c, now)),
@@ -54,10 +53,7 @@ export class ChallengesWebController {
       statuses: STATUS_FILTERS,
       sorts: SORTS,
       agencies,
-      page: page.page,
-      pages,
-      previous: page.page > 1 ? link(page.page - 1) : undefined,
-      next: page.page < pages ? link(page.page + 1) : undefined,
+      ...pageLinks(page, '/challenges', filters),
     };
   }
 

@@ -31,6 +31,18 @@ export interface Page<T> {
   pageSize: number;
 }
 
+/** Numbers and links for a page list: `base?filters&page=n`, previous and next only where they exist. */
+export function pageLinks(page: Page<unknown>, base: string, filters: Record<string, string>) {
+  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+  const link = (n: number) => `${base}?${new URLSearchParams({ ...filters, page: String(n) }).toString()}`;
+  return {
+    page: page.page,
+    pages,
+    previous: page.page > 1 ? link(page.page - 1) : undefined,
+    next: page.page < pages ? link(page.page + 1) : undefined,
+  };
+}
+
 export function pageOf<T>(items: T[], total: number, query: PageQuery): Page<T> {
   return { items, total, page: query.page, pageSize: query.pageSize };
 }

@@ -1,5 +1,8 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 
+/** For `@Transform`: strings arrive trimmed; other values are left for validation to refuse. */
+export const trimString = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function isTimeZone(value: unknown): boolean {

@@ -10,6 +10,7 @@ import { ChallengesService } from '../challenges/challenges.service';
 import { Clock } from '../common/clock';
 import { FormView } from '../common/http/form-view';
 import { IdParam } from '../common/http/id-param.pipe';
+import { pageLinks } from '../common/pagination';
 import { validateDto } from '../common/validation';
 import { EntriesQueryDto, IneligibleDto } from './dto/submission.dto';
 import { sendFile } from './send-file';
@@ -112,8 +113,6 @@ export class SubmissionsWebController {
     const filters = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
     const query = await validateDto(EntriesQueryDto, filters);
     const { challenge, page, counts } = await this.submissions.listForChallenge(user, id, query);
-    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-    const link = (n: number) => `/manage/challenges/${challenge.id}/entries?${new URLSearchParams({ ...filters, page: String(n) }).toString()}`;
     return {
       title: `Entries: ${challenge.title}`,
       challenge: toChallengeView(challenge, this.clock.now()),
@@ -121,10 +120,7 @@ export class SubmissionsWebController {
       counts,
       total: page.total,
       query: { status: query.status ?? '', q: query.q ?? '' },
-      page: page.page,
-      pages,
-      previous: page.page > 1 ? link(page.page - 1) : undefined,
-      next: page.page < pages ? link(page.page + 1) : undefined,
+      ...pageLinks(page, `/manage/challenges/${challenge.id}/entries`, filters),
     };
   }
 

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { trimString } from '../../common/validators';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 import { PLATFORM_ROLES, type PlatformRole } from '../user.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const normalizeEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 export const PASSWORD_MIN = 12;
@@ -25,7 +25,7 @@ export class RegisterDto extends EmailField {
   password: string;
 
   @ApiProperty({ example: 'Ada Lovelace' })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @IsNotEmpty({ message: 'is required' })
   @MaxLength(120)

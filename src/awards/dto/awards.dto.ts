@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { trimString } from '../../common/validators';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../../challenges/dto/challenge.dto';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class AwardInputDto {
   @ApiProperty()
@@ -23,7 +23,7 @@ export class AwardInputDto {
 
   @ApiPropertyOptional({ example: 'First prize' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MaxLength(120)
   title?: string;
@@ -36,7 +36,7 @@ export class AwardInputDto {
 
   @ApiPropertyOptional({ example: 'For a sensor any town can afford.' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MaxLength(2000)
   citation?: string;
@@ -59,7 +59,7 @@ export class SelectAwardsDto {
 
   @ApiPropertyOptional({ description: 'Required when the winners depart from the ranking; kept in the audit log' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MaxLength(4000)
   justification?: string;

@@ -17,11 +17,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsTimestamp, IsTimeZone } from '../../common/validators';
+import { IsTimestamp, IsTimeZone, trimString } from '../../common/validators';
 import { CHALLENGE_STATUSES } from '../challenge-status';
 import { FIELD_TYPES, UPLOAD_TYPES, type FieldType, type Visibility } from '../challenge.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const KEY = /^[a-z][a-z0-9_]{0,39}$/;
 const KEY_MESSAGE = 'must start with a lower-case letter and use only a-z, 0-9 and _ (at most 40)';
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -45,14 +44,14 @@ export class RubricCriterionDto {
   key: string;
 
   @ApiProperty({ example: 'Impact' })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @IsNotEmpty({ message: 'is required' })
   @MaxLength(100)
   name: string;
 
   @ApiProperty({ example: 'How much the idea would change outcomes for the public.' })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MaxLength(2000)
   description: string;
@@ -77,7 +76,7 @@ export class FormFieldDto {
   key: string;
 
   @ApiProperty({ example: 'Summary of your solution' })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @IsNotEmpty({ message: 'is required' })
   @MaxLength(200)
@@ -93,7 +92,7 @@ export class FormFieldDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MaxLength(1000)
   helpText?: string;
@@ -132,7 +131,7 @@ export class FormFieldDto {
 export class ChallengeInputDto {
   @ApiPropertyOptional({ example: 'Clean Water Sensor Challenge' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @IsNotEmpty({ message: 'is required' })
   @MaxLength(200)
@@ -140,7 +139,7 @@ export class ChallengeInputDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MaxLength(300)
   tagline?: string;
@@ -153,7 +152,7 @@ export class ChallengeInputDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MaxLength(200)
   agency?: string;
@@ -261,7 +260,7 @@ export class ChallengeInputDto {
 /** Creating needs a title; OmitType drops the optional one so its @IsOptional is not inherited. */
 export class CreateChallengeDto extends OmitType(ChallengeInputDto, ['title'] as const) {
   @ApiProperty({ example: 'Clean Water Sensor Challenge' })
-  @Transform(trim)
+  @Transform(trimString)
   @MaxLength(200)
   @IsString({ message: 'is required' })
   @IsNotEmpty({ message: 'is required' })
@@ -306,7 +305,7 @@ export class AddManagerDto {
 export class CancelChallengeDto {
   @ApiPropertyOptional({ description: 'Shown on the challenge page' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MaxLength(1000)
   reason?: string;

@@ -33,11 +33,6 @@ export class ValidationFailedError extends DomainError {
   }
 }
 
-export class MalformedRequestError extends DomainError {
-  readonly status = 400;
-  readonly code = 'malformed-request';
-}
-
 export class NotSignedInError extends DomainError {
   readonly status = 401;
   readonly code = 'not-signed-in';

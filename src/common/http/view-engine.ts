@@ -36,7 +36,6 @@ export function createViewEngine(viewsDir: string) {
   handlebars.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   handlebars.registerHelper('inc', (value: unknown) => Number(value) + 1);
   handlebars.registerHelper('encode', (value: unknown) => encodeURIComponent(String(value ?? '')));
-  handlebars.registerHelper('isoDate', (value: unknown) => (value instanceof Date ? value.toISOString() : String(value ?? '')));
 
   const cache = new Map<string, Handlebars.TemplateDelegate>();
   const compile = (file: string) => {

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { trimString } from '../../common/validators';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../auth/dto/auth.dto';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class InviteJudgeDto {
   @ApiProperty({ example: 'judge@university.example' })
@@ -15,7 +15,7 @@ export class InviteJudgeDto {
 
   @ApiPropertyOptional({ example: 'Dr. Rivera' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MaxLength(120)
   name?: string;
@@ -24,7 +24,7 @@ export class InviteJudgeDto {
 export class AcceptInvitationDto {
   @ApiPropertyOptional({ description: 'With password: create the invited account now (without a bearer token)' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @IsNotEmpty({ message: 'is required' })
   @MaxLength(120)
@@ -40,7 +40,7 @@ export class AcceptInvitationDto {
 
 class ReasonDto {
   @ApiProperty({ example: 'I advised this team last year.' })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @IsNotEmpty({ message: 'is required' })
   @MaxLength(1000)
