@@ -103,7 +103,8 @@ describe('manager pages', () => {
     await other.agent.get(`/manage/challenges/${id}/edit/general`).expect(404);
     const anonymous = await new BrowserSession(t.app).agent.get(`/manage/challenges/${id}`);
     expect(anonymous.status).toBe(303);
-    const creating = await other.submit('/manage/challenges/new', { title: 'Not a manager', visibility: 'public' }, '/manage/challenges');
+    await other.agent.get('/manage/challenges/new').expect(403);
+    const creating = await other.agent.post('/manage/challenges').type('form').send({ title: 'Not a manager', visibility: 'public', _csrf: await other.csrfFrom('/account') });
     expect(creating.status).toBe(403);
   });
 });

@@ -51,10 +51,15 @@ export class ChallengesService {
     this.agencyCache = new TtlCache(clock, 30_000, 1);
   }
 
-  async create(actor: User, input: CreateChallengeDto): Promise<Challenge> {
+  /** Only program managers (and admins) create challenges; the new-challenge page asks too. */
+  assertMayCreate(actor: User): void {
     if (!actor.hasRole('manager') && !actor.hasRole('admin')) {
       throw new NotAllowedError('Only program managers can create challenges. Ask an administrator for the manager role.');
     }
+  }
+
+  async create(actor: User, input: CreateChallengeDto): Promise<Challenge> {
+    this.assertMayCreate(actor);
     const now = this.clock.now();
     const base = slugify(input.title);
     for (let attempt = 0; ; attempt += 1) {

@@ -65,7 +65,8 @@ export class ManageChallengesWebController {
 
   @Get('new')
   @Render('manage/new')
-  newForm() {
+  newForm(@CurrentUser() user: User) {
+    this.challenges.assertMayCreate(user);
     return { title: 'Create a challenge', values: { visibility: 'public' }, steps: stepIndicator('general') };
   }
 

@@ -126,8 +126,7 @@ export class SubmissionsService {
 
   /** The solver edits its entry while the challenge is open; the receipt stays. `submit` turns a draft into an entry. */
   async update(actor: User, submissionId: string, input: SubmissionInput): Promise<Submission> {
-    const current = await this.readable(actor, submissionId);
-    if (current.submission.solverId !== actor.id) throw new NotAllowedError('Only the solver who wrote an entry can change it.');
+    const current = await this.ownEntry(actor, submissionId, 'change');
     const challenge = current.challenge;
     this.assertOpen(challenge);
     const uploads = this.checkUploads(challenge, input.uploads);
@@ -164,8 +163,7 @@ export class SubmissionsService {
   }
 
   async withdraw(actor: User, submissionId: string): Promise<Submission> {
-    const { submission: found, challenge } = await this.readable(actor, submissionId);
-    if (found.solverId !== actor.id) throw new NotAllowedError('Only the solver who wrote an entry can withdraw it.');
+    const { challenge } = await this.ownEntry(actor, submissionId, 'withdraw');
     this.assertOpen(challenge);
     return this.db.transaction(async (tx) => {
       const submission = await tx.getRepository(Submission).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: submissionId }).getOneOrFail();
@@ -203,6 +201,13 @@ export class SubmissionsService {
       if (await reader(actor, submission)) return { submission, challenge, asManager: false, role: 'judge' };
     }
     throw new NotFoundError('entry');
+  }
+
+  /** An entry its solver may change or withdraw: hidden (404) from those who may not read it, refused (403) to other readers. */
+  async ownEntry(actor: User, submissionId: string, action: 'change' | 'withdraw'): Promise<{ submission: Submission; challenge: Challenge }> {
+    const entry = await this.readable(actor, submissionId);
+    if (entry.role !== 'solver') throw new NotAllowedError(`Only the solver who wrote an entry can ${action} it.`);
+    return entry;
   }
 
   /** Who wrote an entry; callers show it only to the challenge's managers. */

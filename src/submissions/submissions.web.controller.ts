@@ -59,7 +59,7 @@ export class SubmissionsWebController {
 
   @Get('submissions/:id/edit')
   async editForm(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
-    const { submission, challenge } = await this.submissions.readable(user, id);
+    const { submission, challenge } = await this.submissions.ownEntry(user, id, 'change');
     res.render('submissions/form', { ...this.formModel(challenge, user, submission), values: formValues(submission) });
   }
 
@@ -67,7 +67,7 @@ export class SubmissionsWebController {
   @UseInterceptors(EntryFilesInterceptor)
   @FormView('submissions/form')
   async edit(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Req() req: Request, @Res() res: Response) {
-    const { submission, challenge } = await this.submissions.readable(user, id);
+    const { submission, challenge } = await this.submissions.ownEntry(user, id, 'change');
     Object.assign(res.locals, this.formModel(challenge, user, submission));
     const updated = await this.submissions.update(user, id, await submissionInput(req, false));
     res.redirect(303, `/submissions/${updated.id}?saved=${updated.status}`);
