@@ -6,8 +6,10 @@ export interface AuthRateLimits {
   /** All sign-in attempts from one client. */
   signInPerClient: RateLimit;
   registerPerClient: RateLimit;
-  /** Reset emails per address, so nobody can flood an inbox. */
+  /** Reset emails per address, so nobody can flood an inbox (over it, requests still answer 202 and send nothing). */
   resetPerAddress: RateLimit;
+  /** Reset requests from one client, known and unknown addresses alike (429). */
+  resetPerClient: RateLimit;
 }
 
 export const AUTH_RATE_LIMITS = Symbol('AUTH_RATE_LIMITS');
@@ -17,4 +19,5 @@ export const DEFAULT_AUTH_RATE_LIMITS: AuthRateLimits = {
   signInPerClient: { limit: 100, windowSeconds: 15 * 60 },
   registerPerClient: { limit: 20, windowSeconds: 60 * 60 },
   resetPerAddress: { limit: 3, windowSeconds: 60 * 60 },
+  resetPerClient: { limit: 20, windowSeconds: 60 * 60 },
 };

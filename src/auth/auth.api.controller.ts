@@ -45,8 +45,8 @@ export class AuthApiController {
 
   @Post('auth/password-reset')
   @HttpCode(202)
-  async requestPasswordReset(@Body() body: PasswordResetRequestDto) {
-    await this.auth.requestPasswordReset(body.email);
+  async requestPasswordReset(@Body() body: PasswordResetRequestDto, @Req() req: Request) {
+    await this.auth.requestPasswordReset(body.email, { ip: req.ip ?? '' });
     return { status: 'accepted', detail: 'If the address has an account, a reset link is on its way.' };
   }
 

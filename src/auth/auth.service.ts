@@ -130,7 +130,8 @@ export class AuthService {
   }
 
   /** Always succeeds from the caller's view, so it never tells whether an address has an account. */
-  async requestPasswordReset(email: string): Promise<void> {
+  async requestPasswordReset(email: string, client: ClientContext): Promise<void> {
+    this.limiter.hit(`reset-requests:${client.ip}`, this.limits.resetPerClient);
     const user = await this.db.getRepository(User).findOneBy({ email });
     if (!user) return;
     try {

@@ -77,8 +77,8 @@ export class AuthWebController {
   @HttpCode(200)
   @FormView('auth/forgot-password')
   @Render('auth/forgot-password')
-  async forgotPassword(@Body() body: PasswordResetRequestDto) {
-    await this.auth.requestPasswordReset(body.email);
+  async forgotPassword(@Body() body: PasswordResetRequestDto, @Req() req: Request) {
+    await this.auth.requestPasswordReset(body.email, { ip: req.ip ?? '' });
     return { title: 'Reset your password', sent: true, values: {} };
   }
 

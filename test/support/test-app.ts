@@ -43,6 +43,7 @@ const TEST_RATE_LIMITS: AuthRateLimits = {
   ...DEFAULT_AUTH_RATE_LIMITS,
   signInPerClient: { limit: 10_000, windowSeconds: 900 },
   registerPerClient: { limit: 10_000, windowSeconds: 3600 },
+  resetPerClient: { limit: 10_000, windowSeconds: 3600 },
 };
 
 /** A database of the file's own: cloned from the migrated template on a server, or the shared embedded one emptied. */
