@@ -34,6 +34,7 @@ describe('loadConfig', () => {
         SMTP_URL: 'http://mail',
         ADMIN_EMAIL: 'admin@example.gov',
         SESSION_SECRET: 'short',
+        JOB_TIMEOUT_SECONDS: '1',
         NODE_ENV: 'staging',
       });
     expect(attempt).toThrow(ConfigError);
@@ -41,7 +42,7 @@ describe('loadConfig', () => {
       attempt();
     } catch (error) {
       const names = (error as ConfigError).problems.map((p) => p.split(' ')[0]);
-      expect(names).toEqual(['PORT', 'PUBLIC_URL', 'DATABASE_URL', 'SMTP_URL', 'ADMIN_PASSWORD', 'SESSION_SECRET', 'NODE_ENV']);
+      expect(names).toEqual(['PORT', 'PUBLIC_URL', 'DATABASE_URL', 'SMTP_URL', 'ADMIN_PASSWORD', 'SESSION_SECRET', 'JOB_TIMEOUT_SECONDS', 'NODE_ENV']);
       expect((error as Error).message).toContain('Invalid configuration');
     }
   });

@@ -16,6 +16,8 @@ export interface AppConfig {
   production: boolean;
   /** Cookies get the Secure flag when the public address is https. */
   secureCookies: boolean;
+  /** A mail job still active after this long is taken as lost (its process died) and is retried. */
+  jobTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +78,12 @@ export function loadConfig(env: Env): AppConfig {
   const sessionSecret = value('SESSION_SECRET');
   if (sessionSecret && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
 
+  const jobTimeoutText = value('JOB_TIMEOUT_SECONDS') ?? '300';
+  const jobTimeoutSeconds = Number(jobTimeoutText);
+  if (!/^\d+$/.test(jobTimeoutText) || jobTimeoutSeconds < 5 || jobTimeoutSeconds > 3600) {
+    problems.push(`JOB_TIMEOUT_SECONDS must be a whole number of seconds from 5 to 3600, got "${jobTimeoutText}"`);
+  }
+
   const nodeEnv = value('NODE_ENV') ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     problems.push(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
@@ -96,6 +104,7 @@ export function loadConfig(env: Env): AppConfig {
     sessionSecret: sessionSecret ?? persistentSecret(dataDir),
     production: nodeEnv === 'production',
     secureCookies: publicUrl.startsWith('https:'),
+    jobTimeoutSeconds,
   };
 }
 

@@ -33,7 +33,7 @@ export class MailWorker implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const boss = this.jobs.boss;
-    await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 1, retryBackoff: true, expireInSeconds: 300 });
+    await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 1, retryBackoff: true, expireInSeconds: this.config.jobTimeoutSeconds });
     for (let i = 0; i < WORKERS; i += 1) {
       await boss.work<object>(OUTBOX_QUEUE, { batchSize: BATCH_SIZE, includeMetadata: true, pollingIntervalSeconds: 0.5 }, (jobs) => this.deliverBatch(jobs));
     }

@@ -39,7 +39,7 @@ export function completeChallenge(now: Date, overrides: Record<string, unknown> 
 }
 
 /** Creates and publishes a challenge as `manager`; returns its JSON view. */
-export async function publishedChallenge(t: TestApp, manager: TestAccount, now: Date, overrides: Record<string, unknown> = {}) {
+export async function publishedChallenge(t: Pick<TestApp, 'http'>, manager: TestAccount, now: Date, overrides: Record<string, unknown> = {}) {
   const created = await t.http.post('/api/v1/challenges').set(manager.auth).send(completeChallenge(now, overrides)).expect(201);
   const published = await t.http.post(`/api/v1/challenges/${created.body.id}/publish`).set(manager.auth).expect(200);
   return published.body;

@@ -16,6 +16,8 @@ export interface ReceivedMail {
 export class SmtpMailbox {
   readonly messages: ReceivedMail[] = [];
   private refusals = 0;
+  /** Milliseconds each delivery takes before the server answers (a slow mail server). */
+  deliveryDelayMs = 0;
 
   private constructor(private readonly server: SMTPServer, readonly url: string) {}
 
@@ -44,7 +46,7 @@ export class SmtpMailbox {
                 messageId: mail.messageId ?? '',
                 headers: mail.headers,
               });
-              callback();
+              setTimeout(callback, mailbox!.deliveryDelayMs);
             })
             .catch(callback);
         });

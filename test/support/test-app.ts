@@ -47,7 +47,7 @@ const TEST_RATE_LIMITS: AuthRateLimits = {
 };
 
 /** A database of the file's own: cloned from the migrated template on a server, or the shared embedded one emptied. */
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const server = process.env.DATABASE_URL;
   if (server) {
     const name = `laurel_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
