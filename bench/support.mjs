@@ -49,10 +49,14 @@ export function freePort() {
   });
 }
 
-/** Starts the built app as `npm start` does (production mode), and waits for /health. */
+/**
+ * Starts the built app as `npm start` does (production mode), and waits for /health. With BENCH_PROFILE_DIR set, the
+ * app writes a V8 CPU profile there when it stops.
+ */
 export async function startApp(databaseUrl, env = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: databaseUrl, SESSION_SECRET: SECRET, DATA_DIR: `/tmp/laurel-bench-${port}`, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -35,7 +35,12 @@ export class MailWorker implements OnApplicationBootstrap {
     const boss = this.jobs.boss;
     await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 1, retryBackoff: true, expireInSeconds: this.config.jobTimeoutSeconds });
     for (let i = 0; i < WORKERS; i += 1) {
-      await boss.work<object>(OUTBOX_QUEUE, { batchSize: BATCH_SIZE, includeMetadata: true, pollingIntervalSeconds: 0.5 }, (jobs) => this.deliverBatch(jobs));
+      let workerId: string | undefined;
+      workerId = await boss.work<object>(OUTBOX_QUEUE, { batchSize: BATCH_SIZE, includeMetadata: true, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+        await this.deliverBatch(jobs);
+        // pg-boss waits out the polling interval after every batch; a full batch means more are waiting, so fetch again now.
+        if (jobs.length === BATCH_SIZE && workerId) boss.notifyWorker(workerId);
+      });
     }
   }
 
