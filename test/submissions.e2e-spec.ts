@@ -149,6 +149,20 @@ describe('submissions', () => {
     expect(t.mail.to(racer.email).filter((m) => /Entry received/.test(m.subject))).toHaveLength(1);
   });
 
+  it('counts drafts and entries against the per-solver limit, and a withdrawal frees its place for a new one', async () => {
+    const limited = await publishedChallenge(t, manager, new Date(clock.now().getTime() - 2 * DAY), { title: 'Three per solver', maxSubmissionsPerSolver: 3 });
+    const prolific = await registerVerified(t, 'prolific@solvers.example');
+    const ids: string[] = [];
+    for (const submitNow of [true, false, true]) ids.push((await submit(prolific, { title: `Idea ${ids.length + 1}`, answers, submit: submitNow }, limited.id).expect(201)).body.id);
+    expect((await submit(prolific, { title: 'One too many', answers, submit: true }, limited.id).expect(409)).body.type).toBe('urn:laurel:problem:submission-limit');
+    await t.http.post(`/api/v1/submissions/${ids[0]}/withdraw`).set(prolific.auth).expect(200);
+    const again = await submit(prolific, { title: 'In the freed place', answers, submit: true }, limited.id).expect(201);
+    await submit(prolific, { title: 'Still too many', answers, submit: true }, limited.id).expect(409);
+    const slots = await t.db.query(`SELECT slot FROM submissions WHERE solver_id = $1 AND slot IS NOT NULL ORDER BY slot`, [prolific.id]);
+    expect(slots.map((r: { slot: number }) => r.slot)).toEqual([1, 2, 3]);
+    expect((await t.db.query(`SELECT slot FROM submissions WHERE id = $1`, [again.body.id]))[0].slot).toBe(1);
+  });
+
   it('decides the window by the clock at commit: not before opensAt, not at or after closesAt', async () => {
     const timed = await publishedChallenge(t, manager, clock.now(), { title: 'Timed window', maxSubmissionsPerSolver: 5 });
     const timer = await registerVerified(t, 'timer@solvers.example');

@@ -3,7 +3,7 @@ import type { Challenge } from './challenge.entity';
 export const CHALLENGE_STATUSES = ['draft', 'upcoming', 'open', 'closed', 'judging', 'announced', 'cancelled'] as const;
 export type ChallengeStatus = (typeof CHALLENGE_STATUSES)[number];
 
-type StatusFacts = Pick<Challenge, 'publishedAt' | 'opensAt' | 'closesAt' | 'closedEarlyAt' | 'cancelledAt' | 'judgingStartedAt' | 'announcedAt'>;
+export type StatusFacts = Pick<Challenge, 'publishedAt' | 'opensAt' | 'closesAt' | 'closedEarlyAt' | 'cancelledAt' | 'judgingStartedAt' | 'announcedAt'>;
 
 /** The status people see, decided by the stored facts and the clock at the moment of reading: no cron needed. */
 export function statusOf(challenge: StatusFacts, now: Date): ChallengeStatus {

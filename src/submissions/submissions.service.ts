@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../auth/user.entity';
-import { statusOf } from '../challenges/challenge-status';
+import { statusOf, type StatusFacts } from '../challenges/challenge-status';
 import { Challenge, type FormField } from '../challenges/challenge.entity';
 import { ChallengesService, type Viewer } from '../challenges/challenges.service';
 import { AuditService } from '../common/audit/audit.service';
@@ -68,10 +68,14 @@ export interface EntriesQuery extends PageQuery {
 const TITLE_MAX = 200;
 
 /** Receipts read like CWS-2026-000123: initials of the challenge, the year, a global sequence number. */
-function receiptPrefix(slug: string): string {
-  const initials = slug.split('-').filter(Boolean).map((word) => word[0]).join('').toUpperCase().replace(/[^A-Z]/g, '');
-  return (initials + 'XXX').slice(0, 3);
+/** Receipts read like CWS-2026-000123: the challenge's initials, the year, a platform-wide sequence number. */
+function receiptPrefix(challenge: Challenge, now: Date): string {
+  const initials = challenge.slug.split('-').filter(Boolean).map((word) => word[0]).join('').toUpperCase().replace(/[^A-Z]/g, '');
+  return `${(initials + 'XXX').slice(0, 3)}-${now.getUTCFullYear()}-`;
 }
+
+/** The number part of a receipt, from `n`: six digits, more once the sequence outgrows them. */
+const RECEIPT_NUMBER_SQL = `CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END`;
 
 @Injectable()
 export class SubmissionsService {
@@ -98,29 +102,51 @@ export class SubmissionsService {
 
     return this.writeWithFiles(uploads, async (tx) => {
       const now = this.clock.now();
-      const slot = await this.freeSlot(tx, challenge, actor.id);
-      const submission = tx.getRepository(Submission).create({
-        id: randomUUID(),
-        challengeId: challenge.id,
-        solverId: actor.id,
-        title: title ?? '',
-        answers,
-        status: 'draft',
-        slot,
-        receipt: null,
-        submittedAt: null,
-        withdrawnAt: null,
-        ineligibleAt: null,
-        ineligibleReason: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      if (input.submit) await this.markSubmitted(tx, submission, challenge, actor, now);
-      await tx.getRepository(Submission).insert(submission);
+      const submission = await this.insertEntry(tx, challenge, actor.id, title ?? '', answers, input.submit ?? false, now);
+      if (submission.status === 'submitted') await this.sendReceipt(tx, submission, challenge, actor, now);
       await this.storeUploads(tx, submission, uploads);
       if (!challenge.firstEntryAt) await tx.query(`UPDATE challenges SET first_entry_at = $2 WHERE id = $1 AND first_entry_at IS NULL`, [challenge.id, now]);
       await this.assertStillOpen(tx, challenge.id);
       return submission;
+    });
+  }
+
+  /**
+   * One statement takes the solver's first free slot (1, or one past a taken slot: the lowest such not taken), the
+   * receipt number (entries only) and writes the row; no row means every slot is taken. Two racing requests for the same slot meet the unique key instead (also 409).
+   */
+  private async insertEntry(tx: EntityManager, challenge: Challenge, solverId: string, title: string, answers: Answers, submit: boolean, now: Date): Promise<Submission> {
+    const id = randomUUID();
+    const status = submit ? 'submitted' : 'draft';
+    const rows: { slot: number; receipt: string | null }[] = await tx.query(
+      `WITH taken AS (SELECT slot FROM submissions WHERE challenge_id = $2 AND solver_id = $3 AND slot IS NOT NULL),
+       free AS (
+         SELECT min(candidate) AS slot FROM (SELECT 1 AS candidate UNION ALL SELECT slot + 1 FROM taken) candidates
+         WHERE candidate <= $8 AND candidate NOT IN (SELECT slot FROM taken)),
+       receipt AS (SELECT nextval('submission_receipt_seq') AS n WHERE $6::text = 'submitted' AND EXISTS (SELECT 1 FROM free WHERE slot IS NOT NULL))
+       INSERT INTO submissions (id, challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at, created_at, updated_at)
+       SELECT $1, $2, $3, $4, $5, $6, free.slot, (SELECT $7 || ${RECEIPT_NUMBER_SQL} FROM receipt),
+              CASE WHEN $6::text = 'submitted' THEN $9::timestamptz END, $9, $9
+       FROM free WHERE free.slot IS NOT NULL
+       RETURNING slot, receipt`,
+      [id, challenge.id, solverId, title, JSON.stringify(answers), status, receiptPrefix(challenge, now), challenge.maxSubmissionsPerSolver, now],
+    );
+    if (rows.length === 0) throw this.limitReached(challenge);
+    return Object.assign(new Submission(), {
+      id,
+      challengeId: challenge.id,
+      solverId,
+      title,
+      answers,
+      status,
+      slot: rows[0].slot,
+      receipt: rows[0].receipt,
+      submittedAt: submit ? now : null,
+      withdrawnAt: null,
+      ineligibleAt: null,
+      ineligibleReason: null,
+      createdAt: now,
+      updatedAt: now,
     });
   }
 
@@ -310,15 +336,20 @@ export class SubmissionsService {
     }
   }
 
-  private assertOpen(challenge: Challenge): void {
+  private assertOpen(challenge: StatusFacts): void {
     const status = statusOf(challenge, this.clock.now());
     if (status !== 'open') throw new ConflictError(`The challenge is ${status}: entries are accepted only while it is open.`, 'challenge-not-open');
   }
 
   /** The last statement before commit: the window is judged by the clock at that moment, with fresh state. */
   private async assertStillOpen(tx: EntityManager, challengeId: string): Promise<void> {
-    const challenge = await tx.getRepository(Challenge).findOneByOrFail({ id: challengeId });
-    this.assertOpen(challenge);
+    const [facts]: StatusFacts[] = await tx.query(
+      `SELECT published_at AS "publishedAt", opens_at AS "opensAt", closes_at AS "closesAt", closed_early_at AS "closedEarlyAt",
+              cancelled_at AS "cancelledAt", judging_started_at AS "judgingStartedAt", announced_at AS "announcedAt"
+       FROM challenges WHERE id = $1`,
+      [challengeId],
+    );
+    this.assertOpen(facts);
   }
 
   private titleErrors(title: string | undefined, required: boolean): FieldError[] {
@@ -388,16 +419,6 @@ export class SubmissionsService {
   }
 
   /** The smallest free slot in 1..maxSubmissionsPerSolver; the unique (challenge, solver, slot) key settles races. */
-  private async freeSlot(tx: EntityManager, challenge: Challenge, solverId: string): Promise<number> {
-    const rows: { slot: number }[] = await tx.query(
-      `SELECT slot FROM submissions WHERE challenge_id = $1 AND solver_id = $2 AND slot IS NOT NULL`,
-      [challenge.id, solverId],
-    );
-    const taken = new Set(rows.map((r) => r.slot));
-    for (let slot = 1; slot <= challenge.maxSubmissionsPerSolver; slot += 1) if (!taken.has(slot)) return slot;
-    throw this.limitReached(challenge);
-  }
-
   private limitReached(challenge: Challenge): ConflictError {
     const n = challenge.maxSubmissionsPerSolver;
     return new ConflictError(`This challenge accepts ${n} entr${n === 1 ? 'y' : 'ies'} per solver, and you have reached it.`, 'submission-limit');
@@ -405,11 +426,16 @@ export class SubmissionsService {
 
   private async markSubmitted(tx: EntityManager, submission: Submission, challenge: Challenge, solver: User, now: Date): Promise<void> {
     if (!submission.receipt) {
-      const [{ n }]: { n: string }[] = await tx.query(`SELECT nextval('submission_receipt_seq') AS n`);
-      submission.receipt = `${receiptPrefix(challenge.slug)}-${now.getUTCFullYear()}-${n.padStart(6, '0')}`;
+      const [{ receipt }]: { receipt: string }[] = await tx.query(`SELECT $1 || ${RECEIPT_NUMBER_SQL} AS receipt FROM (SELECT nextval('submission_receipt_seq') AS n) seq`, [receiptPrefix(challenge, now)]);
+      submission.receipt = receipt;
     }
     submission.status = 'submitted';
     submission.submittedAt = now;
+    await this.sendReceipt(tx, submission, challenge, solver, now);
+  }
+
+  /** The one `submission-received` message of an entry (its dedupe key makes a second impossible). */
+  private async sendReceipt(tx: EntityManager, submission: Submission, challenge: Challenge, solver: User, now: Date): Promise<void> {
     await this.outbox.enqueue(tx, [
       {
         template: 'submission-received',
