@@ -49,6 +49,9 @@ export function freePort() {
   });
 }
 
+/** The node arguments of package.json's `start` script, so the benchmarks run the app exactly as `npm start` does. */
+const START_ARGS = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start.split(' ').slice(1);
+
 /**
  * Starts the built app as `npm start` does (production mode), and waits for /health. With BENCH_PROFILE_DIR set, the
  * app writes a V8 CPU profile there when it stops.
@@ -56,7 +59,7 @@ export function freePort() {
 export async function startApp(databaseUrl, env = {}) {
   const port = await freePort();
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...profile, ...START_ARGS], {
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: databaseUrl, SESSION_SECRET: SECRET, DATA_DIR: `/tmp/laurel-bench-${port}`, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -9,6 +9,8 @@ import { TEST_PUBLIC_URL } from './test-app';
 
 const SECRET = 'process-secret-that-is-long-enough-to-pass-validation';
 const MAIN = join(process.cwd(), 'dist/src/main.js');
+/** The node arguments of package.json's `start` script (the script itself would build first). */
+const START_ARGS: string[] = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start.split(' ').slice(1);
 
 /** The built app started as `npm start` starts it (production mode), in a child process a test can kill. */
 export interface AppProcess {
@@ -23,7 +25,7 @@ export interface AppProcess {
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, START_ARGS, {
     env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), PUBLIC_URL: TEST_PUBLIC_URL, SESSION_SECRET: SECRET, DATA_DIR: mkdtempSync(join(tmpdir(), 'laurel-process-')), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
