@@ -398,19 +398,24 @@ export class JudgingService implements OnModuleInit {
 
   /** The ranking from final scorecards of submitted, eligible entries (used by awards too). */
   async rankingOf(challenge: Challenge, normalize: Normalization, db: EntityManager = this.db.manager): Promise<Ranking> {
-    const entries: { id: string; title: string; submitted_at: Date }[] = await db.query(
-      `SELECT id, title, submitted_at FROM submissions WHERE challenge_id = $1 AND status = 'submitted' AND ineligible_at IS NULL`,
-      [challenge.id],
-    );
-    const scorecards: { submission_id: string; judge_id: string; scores: Record<string, number> }[] = await db.query(
-      `SELECT a.submission_id, a.judge_id, sc.scores FROM scorecards sc JOIN assignments a ON a.id = sc.assignment_id
-       WHERE a.challenge_id = $1 AND sc.final AND a.status = 'submitted'`,
-      [challenge.id],
-    );
+    const entries = (): Promise<{ id: string; title: string; submittedAt: Date }[]> =>
+      db.query(`SELECT id, title, submitted_at AS "submittedAt" FROM submissions WHERE challenge_id = $1 AND status = 'submitted' AND ineligible_at IS NULL`, [challenge.id]);
+    // Each criterion comes out as a float column named by its key (keys are lower-case, so they cannot clash with the
+    // camel-case ids): the row itself then serves as the scores, with no jsonb to parse.
+    const keys = challenge.rubric.map((c) => c.key);
+    const scorecards = (): Promise<({ entryId: string; judgeId: string } & Record<string, number>)[]> =>
+      db.query(
+        `SELECT a.submission_id AS "entryId", a.judge_id AS "judgeId", ${keys.map((key, i) => `coalesce((sc.scores->>$${i + 2})::float8, 0) AS "${key}"`).join(', ')}
+         FROM scorecards sc JOIN assignments a ON a.id = sc.assignment_id
+         WHERE a.challenge_id = $1 AND sc.final AND a.status = 'submitted'`,
+        [challenge.id, ...keys],
+      );
+    // Inside a caller's transaction the two reads share its connection; otherwise they run side by side.
+    const [entryRows, cardRows] = db === this.db.manager ? await Promise.all([entries(), scorecards()]) : [await entries(), await scorecards()];
     return rankEntries({
       rubric: challenge.rubric,
-      entries: entries.map((e) => ({ id: e.id, title: e.title, submittedAt: e.submitted_at })),
-      scorecards: scorecards.map((s) => ({ entryId: s.submission_id, judgeId: s.judge_id, scores: s.scores })),
+      entries: entryRows,
+      scorecards: cardRows.map((row) => ({ entryId: row.entryId, judgeId: row.judgeId, scores: row })),
       normalize,
     });
   }
