@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { join, resolve } from 'node:path';
 import { expressErrorHandler } from './common/errors/problem.filter';
+import { AnonymousPageCache } from './common/http/anonymous-page-cache';
 import { apiContentTypeMiddleware } from './common/http/api-content-type.middleware';
 import { TEMPLATES_DIR } from './common/paths';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
@@ -41,6 +42,7 @@ function securityHeaders(config: AppConfig, relaxedForSwagger: boolean) {
 /** Everything about the HTTP surface that is not a route: parsers, headers, views, assets, errors, docs. */
 export function configureApp(nest: INestApplication, config: AppConfig): void {
   const app = nest as NestExpressApplication;
+  app.get(AnonymousPageCache).install(app.getHttpServer());
   app.disable('x-powered-by');
   app.use(requestIdMiddleware(!config.production));
   const pageHeaders = securityHeaders(config, false);

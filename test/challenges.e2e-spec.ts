@@ -1,4 +1,5 @@
-import { ADMIN_ENV, grantRoles, registerVerified, type TestAccount } from './support/accounts';
+import { ADMIN_ENV, grantRoles, PASSWORD, registerVerified, type TestAccount } from './support/accounts';
+import { BrowserSession } from './support/browser-session';
 import { completeChallenge, DAY, publishedChallenge } from './support/challenges';
 import { FakeClock } from './support/fake-clock';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -307,6 +308,27 @@ describe('challenge lists', () => {
     expect(detail.text).toContain('EDT');
     expect(detail.text).toContain('Enter this challenge');
     await t.http.get('/challenges/unpublished-draft').expect(404);
+  });
+
+  it('answers signed-out visitors of the list from a 2-second page cache, without cookies, and never signed-in ones', async () => {
+    const first = await t.http.get('/challenges?q=probe').expect(200);
+    const created = await t.http.post('/api/v1/challenges').set(manager.auth).send(completeChallenge(clock.now(), { title: 'Cache probe challenge' })).expect(201);
+    await t.http.post(`/api/v1/challenges/${created.body.id}/publish`).set(manager.auth).expect(200);
+
+    const cached = await t.http.get('/challenges?q=probe').expect(200);
+    expect(cached.text).toBe(first.text);
+    expect(cached.text).not.toContain('Cache probe challenge');
+    expect(first.headers['set-cookie']).toBeDefined();
+    expect(cached.headers['set-cookie']).toBeUndefined();
+    expect(cached.headers['x-request-id']).not.toBe(first.headers['x-request-id']);
+    expect(cached.headers['content-security-policy']).toBe(first.headers['content-security-policy']);
+
+    const browser = new BrowserSession(t.app);
+    await browser.signIn(manager.email, PASSWORD);
+    expect((await browser.agent.get('/challenges?q=probe').expect(200)).text).toContain('Cache probe challenge');
+
+    clock.advance(2001);
+    expect((await t.http.get('/challenges?q=probe').expect(200)).text).toContain('Cache probe challenge');
   });
 
   it('publishes an RSS feed of open challenges', async () => {
