@@ -5,19 +5,23 @@ import { Clock } from '../common/clock';
 import { NotAllowedError, NotFoundError, ValidationFailedError } from '../common/errors/domain-errors';
 import { pageOf, type Page, type PageQuery } from '../common/pagination';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { EntityReader } from '../database/entity-reader';
 import { PasswordHasher } from './password-hasher';
 import { User, type PlatformRole } from './user.entity';
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
+  private readonly reader: EntityReader<User>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.reader = new EntityReader(db, User);
+  }
 
   /** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD once; an existing account is never overwritten. */
   async onApplicationBootstrap(): Promise<void> {
@@ -35,7 +39,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** The user behind a bearer token, unless the password changed since the token was issued. */
   async findForToken(userId: string, tokenVersion: number): Promise<User | null> {
-    const user = await this.db.getRepository(User).findOneBy({ id: userId });
+    const user = await this.reader.one(this.db.manager, 'id = $1', [userId]);
     return user && user.tokenVersion === tokenVersion ? user : null;
   }
 

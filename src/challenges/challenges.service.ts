@@ -9,6 +9,7 @@ import { normalizeAmount } from '../common/money';
 import { TtlCache } from '../common/ttl-cache';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationFailedError } from '../common/errors/domain-errors';
 import { pageOf, type Page } from '../common/pagination';
+import { EntityReader } from '../database/entity-reader';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { completenessProblems } from './challenge-completeness';
 import { ChallengeManager } from './challenge-manager.entity';
@@ -41,6 +42,7 @@ export type Viewer = User | null | undefined;
 export class ChallengesService {
   private readonly publicCache: TtlCache<Page<Challenge>>;
   private readonly agencyCache: TtlCache<string[]>;
+  private readonly reader: EntityReader<Challenge>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -49,6 +51,7 @@ export class ChallengesService {
   ) {
     this.publicCache = new TtlCache(clock, 2000, 200);
     this.agencyCache = new TtlCache(clock, 30_000, 1);
+    this.reader = new EntityReader(db, Challenge);
   }
 
   /** Only program managers (and admins) create challenges; the new-challenge page asks too. */
@@ -311,11 +314,7 @@ export class ChallengesService {
   }
 
   private find(db: EntityManager, idOrSlug: string, lock = false): Promise<Challenge | null> {
-    const builder = db.getRepository(Challenge).createQueryBuilder('c');
-    if (UUID.test(idOrSlug)) builder.where('c.id = :id', { id: idOrSlug });
-    else builder.where('c.slug = :slug', { slug: idOrSlug.toLowerCase() });
-    if (lock) builder.setLock('pessimistic_write');
-    return builder.getOne();
+    return UUID.test(idOrSlug) ? this.reader.one(db, 'id = $1', [idOrSlug], lock) : this.reader.one(db, 'slug = $1', [idOrSlug.toLowerCase()], lock);
   }
 }
 
