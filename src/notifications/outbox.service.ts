@@ -20,10 +20,7 @@ export interface MessageRequest {
 export class OutboxService {
   private readonly messageIdHost: string;
 
-  constructor(
-    private readonly jobs: JobQueue,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.messageIdHost = new URL(config.publicUrl).hostname;
   }
 
@@ -36,17 +33,19 @@ export class OutboxService {
       data: message.data,
       message_id: `<${randomUUID()}@${this.messageIdHost}>`,
     }));
-    const inserted: { id: string }[] = await transaction.query(
-      `INSERT INTO outbox_messages (dedupe_key, template, recipient, data, message_id)
-       SELECT dedupe_key, template, recipient, data, message_id
-       FROM jsonb_to_recordset($1::jsonb) AS m(dedupe_key text, template text, recipient text, data jsonb, message_id text)
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id`,
+    // The messages and their delivery jobs in one statement; a message whose dedupe key exists gets neither.
+    const [written]: { messages: number; jobs: number }[] = await transaction.query(
+      `WITH message AS (
+         INSERT INTO outbox_messages (dedupe_key, template, recipient, data, message_id)
+         SELECT dedupe_key, template, recipient, data, message_id
+         FROM jsonb_to_recordset($1::jsonb) AS m(dedupe_key text, template text, recipient text, data jsonb, message_id text)
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id),
+       job AS (${JobQueue.jobsForRowsSql(OUTBOX_QUEUE, 'message')} RETURNING id)
+       SELECT (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM job)::int AS jobs`,
       [JSON.stringify(records)],
     );
-    if (inserted.length > 0) {
-      await this.jobs.insertInTransaction(transaction, inserted.map(({ id }) => ({ id, name: OUTBOX_QUEUE, data: {} })));
-    }
-    return inserted.length;
+    if (written.jobs !== written.messages) throw new Error(`the ${OUTBOX_QUEUE} job queue does not exist: messages would never be delivered`);
+    return written.messages;
   }
 }
