@@ -44,6 +44,8 @@ export function configureApp(nest: INestApplication, config: AppConfig): void {
   const app = nest as NestExpressApplication;
   app.get(AnonymousPageCache).install(app.getHttpServer());
   app.disable('x-powered-by');
+  // Answers are per caller and per moment (tokens, clocks): hashing every body for an ETag costs and never matches.
+  app.set('etag', false);
   app.use(requestIdMiddleware(!config.production));
   const pageHeaders = securityHeaders(config, false);
   const swaggerHeaders = securityHeaders(config, true);
