@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { join, resolve } from 'node:path';
 import { expressErrorHandler } from './common/errors/problem.filter';
+import { SESSION_COOKIE } from './auth/session.middleware';
 import { AnonymousPageCache } from './common/http/anonymous-page-cache';
 import { apiContentTypeMiddleware } from './common/http/api-content-type.middleware';
 import { TEMPLATES_DIR } from './common/paths';
@@ -42,7 +43,7 @@ function securityHeaders(config: AppConfig, relaxedForSwagger: boolean) {
 /** Everything about the HTTP surface that is not a route: parsers, headers, views, assets, errors, docs. */
 export function configureApp(nest: INestApplication, config: AppConfig): void {
   const app = nest as NestExpressApplication;
-  app.get(AnonymousPageCache).install(app.getHttpServer());
+  app.get(AnonymousPageCache).install(app.getHttpServer(), SESSION_COOKIE);
   app.disable('x-powered-by');
   // Answers are per caller and per moment (tokens, clocks): hashing every body for an ETag costs and never matches.
   app.set('etag', false);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { SESSION_COOKIE } from '../../auth/session.middleware';
 import { Clock } from '../clock';
 
 /** The public challenge list, as a signed-out visitor sees it (search, filters and pages are in the query). */
@@ -28,11 +27,13 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 @Injectable()
 export class AnonymousPageCache {
   private readonly pages = new Map<string, CachedPage>();
+  private sessionCookie = '';
 
   constructor(private readonly clock: Clock) {}
 
   /** Answers cacheable requests to `server` from the cache before any other listener sees them. */
-  install(server: Server): void {
+  install(server: Server, sessionCookie: string): void {
+    this.sessionCookie = `${sessionCookie}=`;
     const listeners = server.listeners('request') as RequestListener[];
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -58,7 +59,7 @@ export class AnonymousPageCache {
   private cacheable(req: IncomingMessage): boolean {
     if (req.method !== 'GET' || req.headers.authorization) return false;
     const path = req.url!.split('?', 1)[0];
-    return CACHED_PATHS.has(path) && !(req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
+    return CACHED_PATHS.has(path) && !(req.headers.cookie ?? '').includes(this.sessionCookie);
   }
 
   /** Keeps the answer the app is about to send, if it is a whole 200 HTML page. */
