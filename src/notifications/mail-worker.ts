@@ -13,6 +13,8 @@ import { OUTBOX_QUEUE } from './outbox.service';
 const RETRY_LIMIT = 6;
 const BATCH_SIZE = 100;
 const WORKERS = 2;
+/** Sent messages are marked in groups this size as they go, so a crash leaves only a few per worker to re-send. */
+const MARK_EVERY = 10;
 
 /**
  * Delivers outbox messages. pg-boss gives at-least-once with retries and exponential backoff; the outbox row's
@@ -44,11 +46,19 @@ export class MailWorker implements OnApplicationBootstrap {
     }
   }
 
-  /** One query to read the batch, one to mark what was sent; failures are recorded one by one and retried. */
+  /** One query reads the batch; sent messages are marked in small groups as they go; failures are retried. */
   private async deliverBatch(jobs: PgBoss.JobWithMetadata[]): Promise<void> {
     const messages = await this.db.getRepository(OutboxMessage).findBy({ id: In(jobs.map((job) => job.id)) });
     const pending = new Map(messages.filter((m) => m.status !== 'sent').map((m) => [m.id, m]));
     const sent: string[] = [];
+    const marks: Promise<unknown>[] = [];
+    const markSent = () => {
+      const ids = sent.splice(0);
+      if (ids.length === 0) return;
+      const mark = this.db.query(`UPDATE outbox_messages SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = NULL WHERE id = ANY($1)`, [ids, this.clock.now()]);
+      mark.catch(() => undefined); // handled below, once the batch is done; this keeps an early failure from counting as unhandled
+      marks.push(mark);
+    };
     const failures: { id: string; error: string }[] = [];
     await Promise.all(
       jobs.map(async (job) => {
@@ -57,14 +67,15 @@ export class MailWorker implements OnApplicationBootstrap {
         try {
           await this.deliver(message, job.retryCount >= job.retryLimit);
           sent.push(message.id);
+          if (sent.length >= MARK_EVERY) markSent();
         } catch (error) {
           failures.push({ id: job.id, error: error instanceof Error ? error.message : String(error) });
         }
       }),
     );
-    if (sent.length) {
-      await this.db.query(`UPDATE outbox_messages SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = NULL WHERE id = ANY($1)`, [sent, this.clock.now()]);
-    }
+    // A failed mark fails the batch here: pg-boss retries it, and messages already marked are skipped.
+    markSent();
+    await Promise.all(marks);
     // Failed jobs go back to pg-boss for a retry with backoff; the rest of the batch completes.
     for (const failure of failures) {
       await this.jobs.boss.fail(OUTBOX_QUEUE, failure.id, { message: failure.error });
