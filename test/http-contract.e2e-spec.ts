@@ -34,6 +34,17 @@ describe('HTTP contract', () => {
     expect(response.body.errors).toEqual([{ field: 'isAdmin', message: 'is not an allowed property' }]);
   });
 
+  it('refuses prototype property names anywhere in a body or query with 422 (class-transformer would crash on them)', async () => {
+    const nested = await t.http.post('/api/v1/auth/token').set('Content-Type', 'application/json').send('{"email":"a@example.gov","password":"whatever-long","extra":{"constructor":"x","inner":{"__proto__":{"admin":true}}}}').expect(422);
+    expect(nested.body.errors).toEqual([
+      { field: 'extra.constructor', message: 'is not an allowed property name' },
+      { field: 'extra.inner.__proto__', message: 'is not an allowed property name' },
+    ]);
+    await t.http.get('/api/v1/challenges?constructor=x').expect(422);
+    const page = await t.http.get('/challenges?constructor=x');
+    expect(page.status).toBe(422);
+  });
+
   it('rejects wrong types with 422, never 500', async () => {
     const response = await t.http.post('/api/v1/auth/register').send({ email: ['x'], password: { a: 1 }, name: 42 }).expect(422);
     expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'name', 'password']);

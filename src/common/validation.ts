@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationError, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { FieldError, ValidationFailedError } from './errors/domain-errors';
 
 function describe(constraint: string, message: string, property: string): string {
@@ -20,8 +20,34 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** Property names that reach an object's prototype machinery (class-transformer reads `value.constructor`). */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Every place in a parsed body where a reserved property name appears, as field errors. */
+function reservedKeyErrors(value: unknown, parent = '', depth = 0): FieldError[] {
+  if (typeof value !== 'object' || value === null || depth > 32) return [];
+  return Object.keys(value).flatMap((key) => {
+    const field = parent ? `${parent}.${key}` : key;
+    if (RESERVED_KEYS.has(key)) return [{ field, message: 'is not an allowed property name' }];
+    return reservedKeyErrors((value as Record<string, unknown>)[key], field, depth + 1);
+  });
+}
+
+function assertNoReservedKeys(value: unknown): void {
+  const errors = reservedKeyErrors(value);
+  if (errors.length > 0) throw new ValidationFailedError(errors);
+}
+
+/** The global pipe: reserved property names are refused (422) before class-transformer sees them. */
+class LaurelValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') assertNoReservedKeys(value);
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new LaurelValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -33,6 +59,7 @@ export function createValidationPipe(): ValidationPipe {
 
 /** Validates a plain object against a DTO class the way the global pipe does (used by pages that map form fields). */
 export async function validateDto<T extends object>(type: new () => T, plain: object): Promise<T> {
+  assertNoReservedKeys(plain);
   const instance = plainToInstance(type, plain);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) throw new ValidationFailedError(flattenValidationErrors(errors));

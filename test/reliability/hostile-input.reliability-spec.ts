@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { ADMIN_ENV, grantRoles, registerVerified, type TestAccount } from '../support/accounts';
+import { ADMIN_ENV, grantRoles, PASSWORD, registerVerified, type TestAccount } from '../support/accounts';
+import { BrowserSession } from '../support/browser-session';
 import { publishedChallenge } from '../support/challenges';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -24,6 +25,7 @@ const hostileValue = fc.oneof(
   fc.constant(-1e308),
   fc.constant('<script>alert(1)</script>'),
   fc.constant({ $gt: '' }),
+  fc.constant({ constructor: 'x', prototype: { polluted: true } }),
   fc.array(fc.constant([[[[[[[[[[{}]]]]]]]]]]), { maxLength: 3 }),
 );
 const bodies = fc.oneof(fc.dictionary(fc.oneof(hostileKeys, fc.string({ maxLength: 12 })), hostileValue, { maxKeys: 8 }), fc.jsonValue({ maxDepth: 3 }));
@@ -88,6 +90,80 @@ describe('hostile input', () => {
       }
     }
     console.log(JSON.stringify({ hostileInput: { routes: routes.length, requests: tried, fiveHundreds: fiveHundreds.length } }));
+    expect(fiveHundreds).toEqual([]);
+  });
+
+  it('answers random and hostile query strings on every GET route, API and pages, without a 5xx', async () => {
+    const express = t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
+    const getRoutes = express.router.stack.filter((l) => l.route?.methods.get && !l.route.path.startsWith('/api/docs')).map((l) => l.route!.path);
+    const browser = new BrowserSession(t.app);
+    await browser.signIn(manager.email, PASSWORD);
+    const queryKeys = fc.constantFrom('page', 'pageSize', 'status', 'q', 'agency', 'sort', 'normalize', 'format', 'challengeId', 'token', 'returnTo', 'saved', '__proto__', 'constructor[prototype]', 'a[b][c]');
+    const queryValues = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('-1', '0', '1e309', 'NaN', '[]', '%', '%E0%A4%A', 'x'.repeat(10_000), '../../etc/passwd', '<script>'), fc.integer().map(String));
+    const queries = fc.array(fc.tuple(queryKeys, queryValues), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v.startsWith('%') ? v : encodeURIComponent(v)}`).join('&'));
+    let tried = 0;
+    const fiveHundreds: string[] = [];
+    for (const route of getRoutes) {
+      const path = route.replace(/:(\w+)/g, (_, name: string) => params[name] ?? params.id);
+      await fc.assert(
+        fc.asyncProperty(queries, async (query) => {
+          const url = `${path}?${query}`;
+          const response = route.startsWith('/api/') ? await t.http.get(url).set(manager.auth) : await browser.agent.get(url);
+          tried += 1;
+          if (response.status >= 500) fiveHundreds.push(`GET ${url.slice(0, 200)} ${response.status}`);
+        }),
+        { numRuns: 15 },
+      );
+    }
+    console.log(JSON.stringify({ hostileQueries: { routes: getRoutes.length, requests: tried, fiveHundreds: fiveHundreds.length } }));
+    expect(getRoutes.length).toBeGreaterThan(50);
+    expect(fiveHundreds).toEqual([]);
+  });
+
+  it('answers random multipart entries without a 5xx, and stores only what it accepts', async () => {
+    const open = await publishedChallenge(t, manager, new Date(Date.now() - 2 * 86400_000), { title: 'Multipart fuzzing', maxSubmissionsPerSolver: 100 });
+    const solver = await registerVerified(t, 'fuzz.solver@solvers.example');
+    const entriesOf = async () => Number((await t.db.query(`SELECT count(*) AS n FROM submissions WHERE challenge_id = $1`, [open.id]))[0].n);
+    const names = fc.oneof(fc.constantFrom('title', 'summary', 'category', 'website', 'plan', 'submit', 'answers', '__proto__', 'constructor', 'plan[]', 'answers[summary]'), fc.string({ maxLength: 12 }));
+    const bytes = fc.oneof(fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)), fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(b)])));
+    const fileNames = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('../../../etc/passwd', 'a.pdf', 'x'.repeat(300) + '.pdf', '.pdf', 'con.pdf', 'report\u202Efdp.exe'));
+    const part = fc.oneof(
+      fc.record({ kind: fc.constant('field' as const), name: names, value: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('Software', 'Hardware', 'true', 'x'.repeat(300_000))) }),
+      fc.record({ kind: fc.constant('file' as const), name: names, content: bytes, filename: fileNames.filter((n) => n.length > 0 && !/[\u0000-\u001f"]/.test(n)) }),
+    );
+    let tried = 0;
+    let accepted = 0;
+    const fiveHundreds: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.array(part, { maxLength: 6 }), async (startsValid, extra) => {
+        // Half start as a complete entry, so hostile parts are also tried next to answers that would be accepted.
+        const core = [
+          { kind: 'field' as const, name: 'title', value: 'Fuzzed entry' },
+          { kind: 'field' as const, name: 'summary', value: 'An idea' },
+          { kind: 'field' as const, name: 'category', value: 'Software' },
+        ];
+        const parts = startsValid || extra.length === 0 ? [...core, ...extra] : extra;
+        const before = await entriesOf();
+        let request = t.http.post(`/api/v1/challenges/${open.id}/submissions`).set(solver.auth);
+        for (const p of parts) {
+          const name = p.name || 'unnamed';
+          request = p.kind === 'field' ? request.field(name, p.value) : request.attach(name, p.content, { filename: p.filename, contentType: 'application/pdf' });
+        }
+        const response = await request;
+        tried += 1;
+        if (response.status >= 500) fiveHundreds.push(`${response.status} ${JSON.stringify(parts.map((p) => [p.kind, p.name])).slice(0, 200)}`);
+        if (response.status === 201) {
+          accepted += 1;
+          expect(await entriesOf()).toBe(before + 1);
+        } else {
+          expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+          expect(await entriesOf()).toBe(before);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    console.log(JSON.stringify({ hostileMultipart: { requests: tried, accepted, fiveHundreds: fiveHundreds.length } }));
+    expect(accepted).toBeGreaterThan(0);
     expect(fiveHundreds).toEqual([]);
   });
 });

@@ -21,8 +21,9 @@ import { IsTimestamp, IsTimeZone, trimString } from '../../common/validators';
 import { CHALLENGE_STATUSES } from '../challenge-status';
 import { FIELD_TYPES, UPLOAD_TYPES, type FieldType, type Visibility } from '../challenge.entity';
 
-const KEY = /^[a-z][a-z0-9_]{0,39}$/;
-const KEY_MESSAGE = 'must start with a lower-case letter and use only a-z, 0-9 and _ (at most 40)';
+/** Keys name answers and scores in JSON bodies, so the names of an object's own machinery are not keys. */
+const KEY = /^(?!(constructor|prototype)$)[a-z][a-z0-9_]{0,39}$/;
+const KEY_MESSAGE = 'must start with a lower-case letter and use only a-z, 0-9 and _ (at most 40), and not be "constructor" or "prototype"';
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export class MoneyDto {
