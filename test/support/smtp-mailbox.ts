@@ -52,6 +52,10 @@ export class SmtpMailbox {
         });
       },
     });
+    // A client that dies mid-conversation (the crash tests kill the app) resets its connection: not a server failure.
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.server.address() as AddressInfo;
     mailbox = new SmtpMailbox(server, `smtp://127.0.0.1:${port}`);
