@@ -3,6 +3,7 @@ import { BrowserSession } from './support/browser-session';
 import { HOUR, publishedChallenge } from './support/challenges';
 import { FakeClock } from './support/fake-clock';
 import { invitationToken } from './support/judging';
+import { isApi, isPage, routesOf } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Callers, most suspicious first: a route's refusals are checked before an allowed caller changes any state. */
@@ -34,11 +35,11 @@ interface Row {
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n');
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
+/** `METHOD /path` of every API route, or of every page a browser can GET. */
 function routerKeys(t: TestApp, api: boolean): string[] {
-  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
-  return express.router.stack
-    .filter((layer) => layer.route && (api ? layer.route.path.startsWith('/api/v1/') : !layer.route.path.startsWith('/api/')))
-    .flatMap((layer) => Object.keys(layer.route!.methods).filter((m) => api || m === 'get').map((m) => `${m.toUpperCase()} ${layer.route!.path}`));
+  return routesOf(t.app)
+    .filter((route) => (api ? isApi(route) : isPage(route) && route.method === 'get'))
+    .map((route) => `${route.method.toUpperCase()} ${route.path}`);
 }
 
 function matches(outcome: Outcome, status: number, location?: string): boolean {

@@ -3,6 +3,7 @@ import { BrowserSession } from './support/browser-session';
 import { completeChallenge, HOUR } from './support/challenges';
 import { FakeClock } from './support/fake-clock';
 import { invitationToken } from './support/judging';
+import { isPage, routesOf } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** What a stored-XSS attempt leaves behind if a page or email renders it without escaping. */
@@ -114,8 +115,7 @@ describe('web security', () => {
   });
 
   it('refuses every form POST the router knows without this browser’s CSRF token, changing nothing', async () => {
-    const express = t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
-    const postRoutes = express.router.stack.filter((l) => l.route?.methods.post && !l.route.path.startsWith('/api/')).map((l) => l.route!.path);
+    const postRoutes = routesOf(t.app).filter((route) => isPage(route) && route.method === 'post').map((route) => route.path);
     const ids: Record<string, string> = { challenges: challenge.id, submissions: entryId, assignments: assignmentId, users: solver.id, invitations: 'token' };
     const owner = new BrowserSession(t.app);
     await owner.signIn(manager.email, PASSWORD);
