@@ -1,4 +1,4 @@
-import { OutboxService } from '../src/notifications/outbox.service';
+import { OUTBOX_QUEUE, OutboxService } from '../src/notifications/outbox.service';
 import { PASSWORD } from './support/accounts';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -66,5 +66,14 @@ describe('mail outbox', () => {
     await t.mail.waitFor(() => t.mail.messages.filter((m) => m.to[0].startsWith('bulk')).length === 120, 30_000);
     const statuses = await t.db.query(`SELECT status, count(*)::int AS n FROM outbox_messages WHERE dedupe_key LIKE 'bulk:%' GROUP BY status`);
     expect(statuses).toEqual([{ status: 'sent', n: 120 }]);
+  });
+
+  it('fails the whole statement, message included, when the delivery queue does not exist', async () => {
+    const written = `WITH source AS (SELECT 'no-queue' AS dedupe_key, 'verify-email' AS template, 'noqueue@example.gov' AS recipient,
+                       '{}'::jsonb AS data, '<no-queue@laurel.test>' AS message_id), ${OutboxService.writeSql('source')}
+                     SELECT count(*) FROM message`;
+    await expect(t.db.query(written.replace(`'${OUTBOX_QUEUE}'`, `'no-such-queue'`))).rejects.toThrow();
+    expect(await t.db.query(`SELECT 1 FROM outbox_messages WHERE dedupe_key = 'no-queue'`)).toHaveLength(0);
+    expect(await t.db.query(written)).toEqual([{ count: '1' }]);
   });
 });

@@ -20,7 +20,8 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   /**
    * SQL that inserts one job of `queue` (no data) for every `id` a preceding CTE named `source` returns, with the
    * queue's own retry, expiry and retention settings as `boss.insert` applies them: it lets a statement that writes
-   * rows create their jobs too, saving the round trip.
+   * rows create their jobs too, saving the round trip. Without the queue the job has no name, which pg-boss's
+   * table refuses: the whole statement fails rather than leave rows that would never be worked.
    */
   static jobsForRowsSql(queue: string, source: string): string {
     return `INSERT INTO pgboss.job (id, name, data, retry_limit, retry_delay, retry_backoff, expire_in, keep_until, dead_letter, policy)
@@ -28,7 +29,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
              CASE WHEN COALESCE(q.retry_backoff, false) THEN GREATEST(COALESCE(q.retry_delay, 0), 1) ELSE COALESCE(q.retry_delay, 0) END,
              COALESCE(q.retry_backoff, false), COALESCE(q.expire_seconds * interval '1s', interval '15 minutes'),
              now() + COALESCE(q.retention_minutes * interval '1 minute', interval '14 days'), q.dead_letter, q.policy
-      FROM ${source} JOIN pgboss.queue q ON q.name = '${queue}'`;
+      FROM ${source} LEFT JOIN pgboss.queue q ON q.name = '${queue}'`;
   }
 
   /** Inserts jobs through the caller's transaction: they exist if, and only if, it commits. */

@@ -15,6 +15,15 @@ export interface MessageRequest {
   dedupeKey: string;
 }
 
+/** A message as the outbox table stores it, with the Message-ID every delivery attempt will carry. */
+export interface OutboxRecord {
+  dedupe_key: string;
+  template: EmailTemplate;
+  recipient: string;
+  data: Record<string, unknown>;
+  message_id: string;
+}
+
 /** Writes messages inside the caller's transaction; nothing leaves the process until that transaction commits. */
 @Injectable()
 export class OutboxService {
@@ -24,28 +33,42 @@ export class OutboxService {
     this.messageIdHost = new URL(config.publicUrl).hostname;
   }
 
-  async enqueue(transaction: EntityManager, messages: MessageRequest[]): Promise<number> {
-    if (messages.length === 0) return 0;
-    const records = messages.map((message) => ({
+  /** Rows of a `jsonb` array of records (from `records`), as a FROM item for `writeSql`. */
+  static recordsSql(param: string): string {
+    return `jsonb_to_recordset(${param}::jsonb) AS m(dedupe_key text, template text, recipient text, data jsonb, message_id text)`;
+  }
+
+  /**
+   * Two CTEs, `message` and `job`, that write the records a preceding CTE named `source` returns and their delivery
+   * jobs, in the statement of the caller; a message whose dedupe key exists gets neither.
+   */
+  static writeSql(source: string): string {
+    return `message AS (
+         INSERT INTO outbox_messages (dedupe_key, template, recipient, data, message_id)
+         SELECT dedupe_key, template, recipient, data, message_id FROM ${source}
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id),
+       job AS (${JobQueue.jobsForRowsSql(OUTBOX_QUEUE, 'message')})`;
+  }
+
+  records(messages: MessageRequest[]): OutboxRecord[] {
+    return messages.map((message) => ({
       dedupe_key: message.dedupeKey,
       template: message.template,
       recipient: message.to,
       data: message.data,
       message_id: `<${randomUUID()}@${this.messageIdHost}>`,
     }));
-    // The messages and their delivery jobs in one statement; a message whose dedupe key exists gets neither.
-    const [written]: { messages: number; jobs: number }[] = await transaction.query(
-      `WITH message AS (
-         INSERT INTO outbox_messages (dedupe_key, template, recipient, data, message_id)
-         SELECT dedupe_key, template, recipient, data, message_id
-         FROM jsonb_to_recordset($1::jsonb) AS m(dedupe_key text, template text, recipient text, data jsonb, message_id text)
-         ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING id),
-       job AS (${JobQueue.jobsForRowsSql(OUTBOX_QUEUE, 'message')} RETURNING id)
-       SELECT (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM job)::int AS jobs`,
-      [JSON.stringify(records)],
+  }
+
+  /** Writes the messages and their jobs in one statement; answers how many were new. */
+  async enqueue(transaction: EntityManager, messages: MessageRequest[]): Promise<number> {
+    if (messages.length === 0) return 0;
+    const [written]: { messages: number }[] = await transaction.query(
+      `WITH source AS (SELECT * FROM ${OutboxService.recordsSql('$1')}), ${OutboxService.writeSql('source')}
+       SELECT count(*)::int AS messages FROM message`,
+      [JSON.stringify(this.records(messages))],
     );
-    if (written.jobs !== written.messages) throw new Error(`the ${OUTBOX_QUEUE} job queue does not exist: messages would never be delivered`);
     return written.messages;
   }
 }

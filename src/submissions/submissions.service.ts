@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../auth/user.entity';
-import { statusOf, type StatusFacts } from '../challenges/challenge-status';
+import { statusOf, statusSql, type ChallengeStatus, type StatusFacts } from '../challenges/challenge-status';
 import { Challenge, type FormField } from '../challenges/challenge.entity';
 import { ChallengesService, type Viewer } from '../challenges/challenges.service';
 import { AuditService } from '../common/audit/audit.service';
@@ -21,7 +21,7 @@ import { formatDateTime } from '../common/format';
 import { pageOf, type Page, type PageQuery } from '../common/pagination';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/postgres-errors';
-import { OutboxService } from '../notifications/outbox.service';
+import { OutboxService, type MessageRequest } from '../notifications/outbox.service';
 import { checkAnswers, type Answers, type FileAnswer } from './answers';
 import { extensionFor, sanitizeFileName, sniffContentType } from './content-sniffer';
 import { FileStorage } from './file-storage';
@@ -67,7 +67,6 @@ export interface EntriesQuery extends PageQuery {
 
 const TITLE_MAX = 200;
 
-/** Receipts read like CWS-2026-000123: initials of the challenge, the year, a global sequence number. */
 /** Receipts read like CWS-2026-000123: the challenge's initials, the year, a platform-wide sequence number. */
 function receiptPrefix(challenge: Challenge, now: Date): string {
   const initials = challenge.slug.split('-').filter(Boolean).map((word) => word[0]).join('').toUpperCase().replace(/[^A-Z]/g, '');
@@ -99,48 +98,27 @@ export class SubmissionsService {
     this.assertOpen(challenge);
     const uploads = this.checkUploads(challenge, input.uploads);
     const { title, answers } = this.checkedEntry(challenge, input.title, true, input.answers, uploads, {}, input.submit);
-
-    return this.writeWithFiles(uploads, async (tx) => {
-      const now = this.clock.now();
-      const submission = await this.insertEntry(tx, challenge, actor.id, title ?? '', answers, input.submit ?? false, now);
-      if (submission.status === 'submitted') await this.sendReceipt(tx, submission, challenge, actor, now);
-      await this.storeUploads(tx, submission, uploads);
-      if (!challenge.firstEntryAt) await tx.query(`UPDATE challenges SET first_entry_at = $2 WHERE id = $1 AND first_entry_at IS NULL`, [challenge.id, now]);
-      await this.assertStillOpen(tx, challenge.id);
-      return submission;
-    });
+    return this.writeWithFiles(uploads, () => this.insertEntry(challenge, actor, title ?? '', answers, input.submit ?? false, uploads));
   }
 
   /**
-   * One statement takes the solver's first free slot (1, or one past a taken slot: the lowest such not taken), the
-   * receipt number (entries only) and writes the row; no row means every slot is taken. Two racing requests for the same slot meet the unique key instead (also 409).
+   * The whole entry as one statement, so it is atomic without a transaction around it: the open window judged by
+   * fresh challenge state and the clock at that moment, the solver's first free slot (1, or one past a taken slot:
+   * the lowest such not taken), the receipt number (entries only), the row, its files, its receipt message and
+   * that message's delivery job. No row means the window closed or every slot is taken; two racing requests for
+   * the same slot meet the unique key instead (also 409).
    */
-  private async insertEntry(tx: EntityManager, challenge: Challenge, solverId: string, title: string, answers: Answers, submit: boolean, now: Date): Promise<Submission> {
-    const id = randomUUID();
-    const status = submit ? 'submitted' : 'draft';
-    const rows: { slot: number; receipt: string | null }[] = await tx.query(
-      `WITH taken AS (SELECT slot FROM submissions WHERE challenge_id = $2 AND solver_id = $3 AND slot IS NOT NULL),
-       free AS (
-         SELECT min(candidate) AS slot FROM (SELECT 1 AS candidate UNION ALL SELECT slot + 1 FROM taken) candidates
-         WHERE candidate <= $8 AND candidate NOT IN (SELECT slot FROM taken)),
-       receipt AS (SELECT nextval('submission_receipt_seq') AS n WHERE $6::text = 'submitted' AND EXISTS (SELECT 1 FROM free WHERE slot IS NOT NULL))
-       INSERT INTO submissions (id, challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at, created_at, updated_at)
-       SELECT $1, $2, $3, $4, $5, $6, free.slot, (SELECT $7 || ${RECEIPT_NUMBER_SQL} FROM receipt),
-              CASE WHEN $6::text = 'submitted' THEN $9::timestamptz END, $9, $9
-       FROM free WHERE free.slot IS NOT NULL
-       RETURNING slot, receipt`,
-      [id, challenge.id, solverId, title, JSON.stringify(answers), status, receiptPrefix(challenge, now), challenge.maxSubmissionsPerSolver, now],
-    );
-    if (rows.length === 0) throw this.limitReached(challenge);
-    return Object.assign(new Submission(), {
-      id,
+  private async insertEntry(challenge: Challenge, solver: User, title: string, answers: Answers, submit: boolean, uploads: CheckedUpload[]): Promise<Submission> {
+    const now = this.clock.now();
+    const submission = Object.assign(new Submission(), {
+      id: randomUUID(),
       challengeId: challenge.id,
-      solverId,
+      solverId: solver.id,
       title,
       answers,
-      status,
-      slot: rows[0].slot,
-      receipt: rows[0].receipt,
+      status: submit ? 'submitted' : 'draft',
+      slot: null,
+      receipt: null,
       submittedAt: submit ? now : null,
       withdrawnAt: null,
       ineligibleAt: null,
@@ -148,6 +126,58 @@ export class SubmissionsService {
       createdAt: now,
       updatedAt: now,
     });
+    const receiptMessages = submit ? this.outbox.records([this.receiptMessage(submission, challenge, solver, now)]) : [];
+    const files = uploads.map(({ file }) => ({
+      id: file.id,
+      field_key: file.fieldKey,
+      name: file.name,
+      content_type: file.contentType,
+      size: file.size,
+      sha256: file.sha256,
+      storage_key: file.storageKey,
+    }));
+    const [written]: { status: string; slot: number | null; receipt: string | null }[] = await this.db.query(
+      `WITH state AS (SELECT ${statusSql('c', '$9::timestamptz')} AS status FROM challenges c WHERE c.id = $2),
+       taken AS (SELECT slot FROM submissions WHERE challenge_id = $2 AND solver_id = $3 AND slot IS NOT NULL),
+       free AS (
+         SELECT min(candidate) AS slot FROM (SELECT 1 AS candidate UNION ALL SELECT slot + 1 FROM taken) candidates
+         WHERE candidate <= $8 AND candidate NOT IN (SELECT slot FROM taken) AND (SELECT status FROM state) = 'open'),
+       receipt AS (SELECT nextval('submission_receipt_seq') AS n WHERE $6::text = 'submitted' AND EXISTS (SELECT 1 FROM free WHERE slot IS NOT NULL)),
+       entry AS (
+         INSERT INTO submissions (id, challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at, created_at, updated_at)
+         SELECT $1, $2, $3, $4, $5, $6, free.slot, (SELECT $7 || ${RECEIPT_NUMBER_SQL} FROM receipt),
+                CASE WHEN $6::text = 'submitted' THEN $9::timestamptz END, $9, $9
+         FROM free WHERE free.slot IS NOT NULL
+         RETURNING slot, receipt),
+       files AS (
+         INSERT INTO submission_files (id, submission_id, field_key, name, content_type, size, sha256, storage_key, created_at)
+         SELECT f.id, $1, f.field_key, f.name, f.content_type, f.size, f.sha256, f.storage_key, $9
+         FROM jsonb_to_recordset($11::jsonb) AS f(id uuid, field_key text, name text, content_type text, size int, sha256 text, storage_key text)
+         WHERE EXISTS (SELECT 1 FROM entry)),
+       source AS (
+         SELECT m.dedupe_key, m.template, m.recipient, jsonb_set(m.data, '{receipt}', to_jsonb(entry.receipt)) AS data, m.message_id
+         FROM ${OutboxService.recordsSql('$10')} CROSS JOIN entry),
+       ${OutboxService.writeSql('source')},
+       first_entry AS (UPDATE challenges SET first_entry_at = $9 WHERE id = $2 AND first_entry_at IS NULL AND EXISTS (SELECT 1 FROM entry))
+       SELECT state.status, entry.slot, entry.receipt FROM state LEFT JOIN entry ON true`,
+      [
+        submission.id,
+        challenge.id,
+        solver.id,
+        title,
+        JSON.stringify(answers),
+        submission.status,
+        receiptPrefix(challenge, now),
+        challenge.maxSubmissionsPerSolver,
+        now,
+        JSON.stringify(receiptMessages),
+        JSON.stringify(files),
+      ],
+    );
+    if (written.slot === null) {
+      throw written.status === 'open' ? this.limitReached(challenge) : this.notOpen(written.status as ChallengeStatus);
+    }
+    return Object.assign(submission, { slot: written.slot, receipt: written.receipt });
   }
 
   /** The solver edits its entry while the challenge is open; the receipt stays. `submit` turns a draft into an entry. */
@@ -164,7 +194,7 @@ export class SubmissionsService {
     const { title, answers } = this.checkedEntry(challenge, input.title, false, { ...keptAnswers, ...input.answers }, uploads, keptFiles, submitting);
 
     const replaced: string[] = [];
-    const updated = await this.writeWithFiles(uploads, async (tx) => {
+    const updated = await this.writeWithFiles(uploads, () => this.db.transaction(async (tx) => {
       const submission = await tx.getRepository(Submission).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: submissionId }).getOneOrFail();
       if (submission.status === 'withdrawn') throw new ConflictError('A withdrawn entry cannot be changed.', 'withdrawn');
       const now = this.clock.now();
@@ -180,10 +210,10 @@ export class SubmissionsService {
       submission.updatedAt = now;
       if (input.submit && submission.status === 'draft') await this.markSubmitted(tx, submission, challenge, actor, now);
       await tx.getRepository(Submission).save(submission);
-      await this.storeUploads(tx, submission, uploads);
+      for (const { file } of uploads) await tx.getRepository(SubmissionFile).insert({ ...file, submissionId });
       await this.assertStillOpen(tx, challenge.id);
       return submission;
-    });
+    }));
     await Promise.all(replaced.map((key) => this.storage.remove(key)));
     return updated;
   }
@@ -338,7 +368,11 @@ export class SubmissionsService {
 
   private assertOpen(challenge: StatusFacts): void {
     const status = statusOf(challenge, this.clock.now());
-    if (status !== 'open') throw new ConflictError(`The challenge is ${status}: entries are accepted only while it is open.`, 'challenge-not-open');
+    if (status !== 'open') throw this.notOpen(status);
+  }
+
+  private notOpen(status: ChallengeStatus): ConflictError {
+    return new ConflictError(`The challenge is ${status}: entries are accepted only while it is open.`, 'challenge-not-open');
   }
 
   /** The last statement before commit: the window is judged by the clock at that moment, with fresh state. */
@@ -418,7 +452,6 @@ export class SubmissionsService {
     return { title, answers };
   }
 
-  /** The smallest free slot in 1..maxSubmissionsPerSolver; the unique (challenge, solver, slot) key settles races. */
   private limitReached(challenge: Challenge): ConflictError {
     const n = challenge.maxSubmissionsPerSolver;
     return new ConflictError(`This challenge accepts ${n} entr${n === 1 ? 'y' : 'ies'} per solver, and you have reached it.`, 'submission-limit');
@@ -431,47 +464,38 @@ export class SubmissionsService {
     }
     submission.status = 'submitted';
     submission.submittedAt = now;
-    await this.sendReceipt(tx, submission, challenge, solver, now);
+    await this.outbox.enqueue(tx, [this.receiptMessage(submission, challenge, solver, now)]);
   }
 
   /** The one `submission-received` message of an entry (its dedupe key makes a second impossible). */
-  private async sendReceipt(tx: EntityManager, submission: Submission, challenge: Challenge, solver: User, now: Date): Promise<void> {
-    await this.outbox.enqueue(tx, [
-      {
-        template: 'submission-received',
-        to: solver.email,
-        dedupeKey: `submission-received:${submission.id}`,
-        data: {
-          name: solver.name,
-          challengeTitle: challenge.title,
-          title: submission.title,
-          receipt: submission.receipt,
-          submittedAt: formatDateTime(now, challenge.timeZone),
-          answers: challenge.fields.map((f) => ({ label: f.label, value: answerText(submission.answers[f.key]) || '(no answer)' })),
-          link: `${this.config.publicUrl}/submissions/${submission.id}`,
-        },
+  private receiptMessage(submission: Submission, challenge: Challenge, solver: User, now: Date): MessageRequest {
+    return {
+      template: 'submission-received',
+      to: solver.email,
+      dedupeKey: `submission-received:${submission.id}`,
+      data: {
+        name: solver.name,
+        challengeTitle: challenge.title,
+        title: submission.title,
+        receipt: submission.receipt,
+        submittedAt: formatDateTime(now, challenge.timeZone),
+        answers: challenge.fields.map((f) => ({ label: f.label, value: answerText(submission.answers[f.key]) || '(no answer)' })),
+        link: `${this.config.publicUrl}/submissions/${submission.id}`,
       },
-    ]);
+    };
   }
 
-  /** Runs `work` in a transaction; files are written inside it and removed again if it does not commit. */
-  private async writeWithFiles<T>(uploads: CheckedUpload[], work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  /** Stores the checked files, then runs `write`; if it fails, the files are removed again. */
+  private async writeWithFiles<T>(uploads: CheckedUpload[], write: () => Promise<T>): Promise<T> {
     try {
-      return await this.db.transaction(work);
+      await Promise.all(uploads.map((u) => this.storage.put(u.file.storageKey, u.content)));
+      return await write();
     } catch (error) {
       await Promise.all(uploads.map((u) => this.storage.remove(u.file.storageKey)));
       if (isUniqueViolation(error, 'submissions_solver_slot_key')) {
         throw new ConflictError('You have reached the number of entries this challenge accepts per solver.', 'submission-limit');
       }
       throw error;
-    }
-  }
-
-  private async storeUploads(tx: EntityManager, submission: Submission, uploads: CheckedUpload[]): Promise<void> {
-    for (const upload of uploads) {
-      upload.file.submissionId = submission.id;
-      await this.storage.put(upload.file.storageKey, upload.content);
-      await tx.getRepository(SubmissionFile).insert(upload.file);
     }
   }
 }
