@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from './prepared-query';
 
 /**
  * Reads one entity by a hand-written condition on hot paths, where TypeORM's query builder costs more CPU than the
@@ -17,9 +18,10 @@ export class EntityReader<T extends object> {
     this.select = `SELECT ${columns} FROM "${metadata.tableName}"`;
   }
 
-  /** The first row matching `condition` (SQL with $n parameters); `FOR UPDATE` when `lock`. */
+  /** The first row matching `condition` (SQL with $n parameters); `FOR UPDATE` when `lock`. Outside a transaction, prepared. */
   async one(db: EntityManager, condition: string, parameters: unknown[], lock = false): Promise<T | null> {
-    const rows: object[] = await db.query(`${this.select} WHERE ${condition} LIMIT 1${lock ? ' FOR UPDATE' : ''}`, parameters);
+    const text = `${this.select} WHERE ${condition} LIMIT 1${lock ? ' FOR UPDATE' : ''}`;
+    const rows: object[] = db.queryRunner ? await db.query(text, parameters) : await preparedQuery(db.connection, text, parameters);
     return rows.length ? Object.assign(new this.entity(), rows[0]) : null;
   }
 }

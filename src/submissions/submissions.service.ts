@@ -21,6 +21,7 @@ import { formatDateTime } from '../common/format';
 import { pageOf, type Page, type PageQuery } from '../common/pagination';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/postgres-errors';
+import { preparedQuery } from '../database/prepared-query';
 import { OutboxService, type MessageRequest } from '../notifications/outbox.service';
 import { checkAnswers, type Answers, type FileAnswer } from './answers';
 import { extensionFor, sanitizeFileName, sniffContentType } from './content-sniffer';
@@ -136,7 +137,8 @@ export class SubmissionsService {
       sha256: file.sha256,
       storage_key: file.storageKey,
     }));
-    const [written]: { status: string; slot: number | null; receipt: string | null }[] = await this.db.query(
+    const [written] = await preparedQuery<{ status: string; slot: number | null; receipt: string | null }>(
+      this.db,
       `WITH state AS (SELECT ${statusSql('c', '$9::timestamptz')} AS status FROM challenges c WHERE c.id = $2),
        taken AS (SELECT slot FROM submissions WHERE challenge_id = $2 AND solver_id = $3 AND slot IS NOT NULL),
        free AS (
