@@ -89,15 +89,24 @@ describe('rankEntries', () => {
 });
 
 describe('intraclassCorrelation', () => {
+  const icc = (groups: number[][]) =>
+    intraclassCorrelation(
+      groups.map((values) => {
+        const sum = values.reduce((a, b) => a + b, 0);
+        return { n: values.length, sum, squares: values.reduce((a, x) => a + (x - sum / values.length) ** 2, 0) };
+      }),
+    );
+
   it('is 1 when judges agree exactly and low when they do not', () => {
-    expect(intraclassCorrelation([[10, 10], [50, 50], [90, 90]])).toBe(1);
-    expect(intraclassCorrelation([[10, 90], [90, 10], [50, 50]])).toBeLessThan(0);
-    expect(intraclassCorrelation([[10, 10]])).toBeNull();
+    expect(icc([[10, 10], [50, 50], [90, 90]])).toBe(1);
+    expect(icc([[10, 90], [90, 10], [50, 50]])).toBeLessThan(0);
+    expect(icc([[10, 10]])).toBeNull();
+    expect(icc([[10, 10], [50], [90, 90]])).toBe(1);
   });
 
   it('matches a hand computation', () => {
     // Groups (1,3), (5,7): grand 4; SSB = 2·(2−4)² + 2·(6−4)² = 16; SSW = 2 + 2 = 4; MSB = 16, MSW = 2; n₀ = 2.
     // ICC = (16 − 2) / (16 + 2) = 0.7778
-    expect(intraclassCorrelation([[1, 3], [5, 7]])).toBeCloseTo(0.7778, 4);
+    expect(icc([[1, 3], [5, 7]])).toBeCloseTo(0.7778, 4);
   });
 });

@@ -52,7 +52,6 @@ export const TIE_BREAK = [
 ];
 
 const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /** One judge's score for one entry: Σ(weight × score / maxScore) / Σ weight × 100. */
 export function weightedScore(rubric: RubricCriterion[], scores: Record<string, number>): number {
@@ -60,30 +59,35 @@ export function weightedScore(rubric: RubricCriterion[], scores: Record<string, 
   return (rubric.reduce((sum, c) => sum + (c.weight * (scores[c.key] ?? 0)) / c.maxScore, 0) / totalWeight) * 100;
 }
 
+/** Scores of one entry, as the agreement measure needs them: how many, their sum, and squared deviations from their mean. */
+export interface ScoreGroup {
+  n: number;
+  sum: number;
+  squares: number;
+}
+
 /**
  * ICC(1): one-way random effects agreement between single judges, for entries with at least two final
  * scorecards (unbalanced groups use the usual n₀ correction). 1 means judges agree completely.
  */
-export function intraclassCorrelation(groups: number[][]): number | null {
-  const used = groups.filter((g) => g.length >= 2);
-  const a = used.length;
+export function intraclassCorrelation(groups: ScoreGroup[]): number | null {
+  let a = 0;
   let n = 0;
   let total = 0;
   let sizesSquared = 0;
-  for (const g of used) {
-    n += g.length;
-    sizesSquared += g.length ** 2;
-    for (const x of g) total += x;
+  let ssw = 0;
+  for (const g of groups) {
+    if (g.n < 2) continue;
+    a += 1;
+    n += g.n;
+    sizesSquared += g.n ** 2;
+    total += g.sum;
+    ssw += g.squares;
   }
   if (a < 2 || n - a < 1) return null;
   const grand = total / n;
   let ssb = 0;
-  let ssw = 0;
-  for (const g of used) {
-    const groupMean = mean(g);
-    ssb += g.length * (groupMean - grand) ** 2;
-    for (const x of g) ssw += (x - groupMean) ** 2;
-  }
+  for (const g of groups) if (g.n >= 2) ssb += g.n * (g.sum / g.n - grand) ** 2;
   const msb = ssb / (a - 1);
   const msw = ssw / (n - a);
   const n0 = (n - sizesSquared / n) / (a - 1);
@@ -99,114 +103,146 @@ function interpret(icc: number | null): string {
   return 'excellent agreement';
 }
 
-/** Appends `index` to the list kept under `key`. */
-function group(groups: Map<string, number[]>, key: string, index: number): void {
-  const list = groups.get(key);
-  if (list) list.push(index);
-  else groups.set(key, [index]);
-}
-
-/** Mean and population standard deviation of the values at `indices`. */
-function meanAndSd(values: Float64Array, indices: number[]): { mean: number; sd: number } {
-  let sum = 0;
-  for (const i of indices) sum += values[i];
-  const m = sum / indices.length;
-  let squares = 0;
-  for (const i of indices) squares += (values[i] - m) ** 2;
-  return { mean: m, sd: Math.sqrt(squares / indices.length) };
+/** The number of `key` in `numbers`, given the next free number when it has none yet. */
+function numberOf(numbers: Map<string, number>, key: string): number {
+  let n = numbers.get(key);
+  if (n === undefined) numbers.set(key, (n = numbers.size));
+  return n;
 }
 
 /**
- * The ranking of a challenge's entries from their final scorecards, per DESIGN.md's judging rules. Written with
- * typed arrays and index lists rather than intermediate objects: it ranks 10,000 entries per request.
+ * The ranking of a challenge's entries from their final scorecards, per DESIGN.md's judging rules. Written over
+ * typed arrays indexed by scorecard, judge and entry number rather than objects per scorecard: it ranks 10,000
+ * entries per request. Judges are calibrated over every scorecard given, entries ranked are those listed.
  */
 export function rankEntries(input: RankingInput): Ranking {
-  const { rubric, scorecards } = input;
-  const values = new Float64Array(scorecards.length);
-  const byJudge = new Map<string, number[]>();
-  const byEntry = new Map<string, number[]>();
-  scorecards.forEach((card, i) => {
+  const { rubric, entries, scorecards } = input;
+  const cards = scorecards.length;
+  const criteria = rubric.length;
+  const entryNumbers = new Map<string, number>();
+  entries.forEach((entry, i) => entryNumbers.set(entry.id, i));
+  const judgeNumbers = new Map<string, number>();
+  const cardEntry = new Int32Array(cards);
+  const cardJudge = new Int32Array(cards);
+  const values = new Float64Array(cards);
+  for (let i = 0; i < cards; i += 1) {
+    const card = scorecards[i];
     values[i] = weightedScore(rubric, card.scores);
-    group(byJudge, card.judgeId, i);
-    group(byEntry, card.entryId, i);
-  });
-  const all = scorecards.map((_, i) => i);
-  const overall = all.length ? meanAndSd(values, all) : { mean: 0, sd: 0 };
+    cardEntry[i] = entryNumbers.get(card.entryId) ?? -1;
+    cardJudge[i] = numberOf(judgeNumbers, card.judgeId);
+  }
 
+  // Each judge's mean and population sd, and those of all scorecards, by two passes over the scores.
+  const judgeCount = judgeNumbers.size;
+  const judgeCards = new Int32Array(judgeCount);
+  const judgeMeans = new Float64Array(judgeCount);
+  const judgeSds = new Float64Array(judgeCount);
+  let overallMean = 0;
+  for (let i = 0; i < cards; i += 1) {
+    judgeCards[cardJudge[i]] += 1;
+    judgeMeans[cardJudge[i]] += values[i];
+    overallMean += values[i];
+  }
+  overallMean = cards ? overallMean / cards : 0;
+  for (let j = 0; j < judgeCount; j += 1) judgeMeans[j] /= judgeCards[j];
+  let overallSd = 0;
+  for (let i = 0; i < cards; i += 1) {
+    judgeSds[cardJudge[i]] += (values[i] - judgeMeans[cardJudge[i]]) ** 2;
+    overallSd += (values[i] - overallMean) ** 2;
+  }
+  overallSd = cards ? Math.sqrt(overallSd / cards) : 0;
   const judges: JudgeCalibration[] = [];
-  const normalizedValues = Float64Array.from(values);
-  for (const [judgeId, indices] of byJudge) {
-    const { mean: judgeMean, sd } = meanAndSd(values, indices);
+  const normalizes = new Uint8Array(judgeCount);
+  for (const [judgeId, j] of judgeNumbers) {
+    judgeSds[j] = Math.sqrt(judgeSds[j] / judgeCards[j]);
     const reason =
-      indices.length < MIN_SCORECARDS_TO_NORMALIZE
+      judgeCards[j] < MIN_SCORECARDS_TO_NORMALIZE
         ? `fewer than ${MIN_SCORECARDS_TO_NORMALIZE} final scorecards`
-        : sd === 0
+        : judgeSds[j] === 0
           ? 'all of this judge\'s scores are equal'
           : undefined;
-    judges.push({ judgeId, scorecards: indices.length, mean: round(judgeMean), sd: round(sd), normalized: !reason, ...(reason ? { reason } : {}) });
-    // A judge's z-score mapped back onto the raw distribution of all scorecards, kept within 0..100.
-    if (!reason) for (const i of indices) normalizedValues[i] = Math.min(100, Math.max(0, overall.mean + ((values[i] - judgeMean) / sd) * overall.sd));
+    normalizes[j] = reason ? 0 : 1;
+    judges.push({ judgeId, scorecards: judgeCards[j], mean: round(judgeMeans[j]), sd: round(judgeSds[j]), normalized: !reason, ...(reason ? { reason } : {}) });
   }
   judges.sort((a, b) => a.judgeId.localeCompare(b.judgeId));
 
-  const heaviest = rubric.reduce<number>((best, c, i) => (best < 0 || c.weight > rubric[best].weight ? i : best), -1);
-  const precise = (value: number | null) => (value === null ? -1 : Math.round(value * 1e6));
-  const rows = input.entries.map((entry) => {
-    const indices = byEntry.get(entry.id) ?? [];
-    const n = indices.length;
-    const entryValues = indices.map((i) => values[i]);
-    let rawSum = 0;
-    let normalizedSum = 0;
-    const criterionSums = new Float64Array(rubric.length);
-    for (const i of indices) {
-      rawSum += values[i];
-      normalizedSum += normalizedValues[i];
-      const scores = scorecards[i].scores;
-      for (let c = 0; c < rubric.length; c += 1) criterionSums[c] += scores[rubric[c].key] ?? 0;
-    }
-    const rawScore = n ? rawSum / n : null;
-    const normalizedScore = n ? normalizedSum / n : null;
-    const score = input.normalize === 'zscore' ? normalizedScore : rawScore;
-    const heaviestMean = heaviest >= 0 && n ? criterionSums[heaviest] / n : -1;
-    // The tie-break chain's keys, computed once rather than in every comparison.
-    return { entry, values: entryValues, criterionSums, rawScore, normalizedScore, score, scoreKey: precise(score), heaviestKey: precise(heaviestMean), submittedMs: entry.submittedAt.getTime() };
-  });
+  // Per entry: count, raw and normalized sums, lowest and highest score, criterion sums; then squared deviations.
+  const count = entries.length;
+  const counts = new Int32Array(count);
+  const rawSums = new Float64Array(count);
+  const normalizedSums = new Float64Array(count);
+  const lowest = new Float64Array(count).fill(Infinity);
+  const highest = new Float64Array(count).fill(-Infinity);
+  const criterionSums = new Float64Array(count * criteria);
+  for (let i = 0; i < cards; i += 1) {
+    const e = cardEntry[i];
+    if (e < 0) continue;
+    const value = values[i];
+    const j = cardJudge[i];
+    counts[e] += 1;
+    rawSums[e] += value;
+    // A judge's z-score mapped back onto the raw distribution of all scorecards, kept within 0..100.
+    normalizedSums[e] += normalizes[j] ? Math.min(100, Math.max(0, overallMean + ((value - judgeMeans[j]) / judgeSds[j]) * overallSd)) : value;
+    if (value < lowest[e]) lowest[e] = value;
+    if (value > highest[e]) highest[e] = value;
+    const scores = scorecards[i].scores;
+    for (let c = 0; c < criteria; c += 1) criterionSums[e * criteria + c] += scores[rubric[c].key] ?? 0;
+  }
+  const squares = new Float64Array(count);
+  for (let i = 0; i < cards; i += 1) {
+    const e = cardEntry[i];
+    if (e >= 0) squares[e] += (values[i] - rawSums[e] / counts[e]) ** 2;
+  }
 
-  rows.sort(
+  // The tie-break chain's keys, computed once rather than in every comparison.
+  const heaviest = rubric.reduce<number>((best, c, i) => (best < 0 || c.weight > rubric[best].weight ? i : best), -1);
+  const scores = new Array<number | null>(count);
+  const scoreKeys = new Float64Array(count);
+  const heaviestKeys = new Float64Array(count);
+  const submittedMs = new Float64Array(count);
+  for (let e = 0; e < count; e += 1) {
+    const n = counts[e];
+    scores[e] = n === 0 ? null : (input.normalize === 'zscore' ? normalizedSums[e] : rawSums[e]) / n;
+    scoreKeys[e] = n === 0 ? -1 : Math.round((scores[e] as number) * 1e6);
+    heaviestKeys[e] = heaviest >= 0 && n ? Math.round((criterionSums[e * criteria + heaviest] / n) * 1e6) : -1;
+    submittedMs[e] = entries[e].submittedAt.getTime();
+  }
+  const order = Array.from({ length: count }, (_, e) => e);
+  order.sort(
     (a, b) =>
-      b.scoreKey - a.scoreKey ||
-      b.values.length - a.values.length ||
-      b.heaviestKey - a.heaviestKey ||
-      a.submittedMs - b.submittedMs ||
-      (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0),
+      scoreKeys[b] - scoreKeys[a] ||
+      counts[b] - counts[a] ||
+      heaviestKeys[b] - heaviestKeys[a] ||
+      submittedMs[a] - submittedMs[b] ||
+      (entries[a].id < entries[b].id ? -1 : entries[a].id > entries[b].id ? 1 : 0),
   );
 
-  const entries: RankedEntry[] = rows.map((row, i) => {
-    const n = row.values.length;
-    const criteria: Record<string, number | null> = {};
-    rubric.forEach((c, index) => (criteria[c.key] = n ? round(row.criterionSums[index] / n) : null));
-    const min = n ? Math.min(...row.values) : 0;
-    const max = n ? Math.max(...row.values) : 0;
+  const ranked: RankedEntry[] = order.map((e, i) => {
+    const n = counts[e];
+    const criterionMeans: Record<string, number | null> = {};
+    for (let c = 0; c < criteria; c += 1) criterionMeans[rubric[c].key] = n ? round(criterionSums[e * criteria + c] / n) : null;
+    const score = scores[e];
     return {
       rank: i + 1,
-      submissionId: row.entry.id,
-      title: row.entry.title,
-      score: row.score === null ? null : round(row.score),
-      rawScore: row.rawScore === null ? null : round(row.rawScore),
-      normalizedScore: row.normalizedScore === null ? null : round(row.normalizedScore),
+      submissionId: entries[e].id,
+      title: entries[e].title,
+      score: score === null ? null : round(score),
+      rawScore: n ? round(rawSums[e] / n) : null,
+      normalizedScore: n ? round(normalizedSums[e] / n) : null,
       judgeCount: n,
-      criteria,
-      spread: n ? { min: round(min), max: round(max), range: round(max - min) } : null,
-      tiedWithNext: i + 1 < rows.length && row.score !== null && row.scoreKey === rows[i + 1].scoreKey,
+      criteria: criterionMeans,
+      spread: n ? { min: round(lowest[e]), max: round(highest[e]), range: round(highest[e] - lowest[e]) } : null,
+      tiedWithNext: i + 1 < count && score !== null && scoreKeys[e] === scoreKeys[order[i + 1]],
     };
   });
 
-  const icc = intraclassCorrelation(rows.map((row) => row.values));
+  const groups = order.map((e) => ({ n: counts[e], sum: rawSums[e], squares: squares[e] }));
+  const icc = intraclassCorrelation(groups);
   return {
     normalize: input.normalize,
-    entries,
+    entries: ranked,
     judges,
-    agreement: { icc: icc === null ? null : round(icc, 3), entries: rows.filter((r) => r.values.length >= 2).length, interpretation: interpret(icc) },
+    agreement: { icc: icc === null ? null : round(icc, 3), entries: groups.filter((g) => g.n >= 2).length, interpretation: interpret(icc) },
     tieBreak: TIE_BREAK,
   };
 }
