@@ -21,9 +21,9 @@ describe('submissions', () => {
   const submit = (account: TestAccount, body: Record<string, unknown>, challengeId = challenge.id) =>
     t.http.post(`/api/v1/challenges/${challengeId}/submissions`).set(account.auth).send(body);
   const countEntries = async () => Number((await t.db.query(`SELECT count(*)::int AS n FROM submissions`))[0].n);
-  const uploadsOnDisk = () => {
+  const uploadsOnDisk = (challengeId = challenge.id) => {
     try {
-      return readdirSync(join(t.config.dataDir, 'uploads', challenge.id)).length;
+      return readdirSync(join(t.config.dataDir, 'uploads', challengeId)).length;
     } catch {
       return 0;
     }
@@ -155,6 +155,17 @@ describe('submissions', () => {
     const ids: string[] = [];
     for (const submitNow of [true, false, true]) ids.push((await submit(prolific, { title: `Idea ${ids.length + 1}`, answers, submit: submitNow }, limited.id).expect(201)).body.id);
     expect((await submit(prolific, { title: 'One too many', answers, submit: true }, limited.id).expect(409)).body.type).toBe('urn:laurel:problem:submission-limit');
+    // A file is stored before the entry's statement runs; the refusal removes it again.
+    const withFile = await t.http
+      .post(`/api/v1/challenges/${limited.id}/submissions`)
+      .set(prolific.auth)
+      .field('title', 'One too many, with a plan')
+      .field('summary', 'See the plan.')
+      .field('category', 'Software')
+      .attach('plan', PDF, 'plan.pdf')
+      .expect(409);
+    expect(withFile.body.type).toBe('urn:laurel:problem:submission-limit');
+    expect(uploadsOnDisk(limited.id)).toBe(0);
     await t.http.post(`/api/v1/submissions/${ids[0]}/withdraw`).set(prolific.auth).expect(200);
     const again = await submit(prolific, { title: 'In the freed place', answers, submit: true }, limited.id).expect(201);
     await submit(prolific, { title: 'Still too many', answers, submit: true }, limited.id).expect(409);
