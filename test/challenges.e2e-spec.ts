@@ -2,6 +2,7 @@ import { ADMIN_ENV, grantRoles, PASSWORD, registerVerified, type TestAccount } f
 import { BrowserSession } from './support/browser-session';
 import { completeChallenge, DAY, publishedChallenge } from './support/challenges';
 import { FakeClock } from './support/fake-clock';
+import { CHALLENGE_STATUSES, statusOf, statusSql, type ChallengeStatus, type StatusFacts } from '../src/challenges/challenge-status';
 import { startTestApp, type TestApp } from './support/test-app';
 
 describe('challenges API', () => {
@@ -336,5 +337,28 @@ describe('challenge lists', () => {
     const items = feed.text.match(/<item>/g) ?? [];
     expect(items).toHaveLength(10);
     expect(feed.text).toContain('<link>http://laurel.test/challenges/challenge-number-01</link>');
+  });
+
+  it('decides a status in SQL exactly as in code, for every combination of facts around the moment', async () => {
+    // statusSql decides the submission window inside the entry's statement; statusOf decides it everywhere else.
+    const now = new Date(Date.UTC(2026, 5, 1, 12));
+    const around = [new Date(now.getTime() - 1), now, new Date(now.getTime() + 1)];
+    const once = [null, new Date(now.getTime() - DAY)];
+    const facts: StatusFacts[] = [];
+    for (const cancelledAt of once) for (const announcedAt of once) for (const judgingStartedAt of once) for (const publishedAt of once)
+      for (const closedEarlyAt of once) for (const opensAt of around) for (const closesAt of around)
+        facts.push({ cancelledAt, announcedAt, judgingStartedAt, publishedAt, closedEarlyAt, opensAt, closesAt });
+    const rows: { status: ChallengeStatus }[] = await t.db.query(
+      `SELECT ${statusSql('c', '$2::timestamptz')} AS status
+       FROM jsonb_to_recordset($1::jsonb) AS c(n int, cancelled_at timestamptz, announced_at timestamptz, judging_started_at timestamptz,
+            published_at timestamptz, closed_early_at timestamptz, opens_at timestamptz, closes_at timestamptz)
+       ORDER BY n`,
+      [
+        JSON.stringify(facts.map((f, n) => ({ n, cancelled_at: f.cancelledAt, announced_at: f.announcedAt, judging_started_at: f.judgingStartedAt, published_at: f.publishedAt, closed_early_at: f.closedEarlyAt, opens_at: f.opensAt, closes_at: f.closesAt }))),
+        now,
+      ],
+    );
+    expect(rows.map((row) => row.status)).toEqual(facts.map((f) => statusOf(f, now)));
+    expect(new Set(rows.map((row) => row.status))).toEqual(new Set(CHALLENGE_STATUSES));
   });
 });
