@@ -24,7 +24,7 @@ export interface OutboxRecord {
   message_id: string;
 }
 
-/** Writes messages inside the caller's transaction; nothing leaves the process until that transaction commits. */
+/** Writes messages inside the caller's transaction or statement; nothing leaves the process until it commits. */
 @Injectable()
 export class OutboxService {
   private readonly messageIdHost: string;
