@@ -77,6 +77,34 @@ function receiptPrefix(challenge: Challenge, now: Date): string {
 /** The number part of a receipt, from `n`: six digits, more once the sequence outgrows them. */
 const RECEIPT_NUMBER_SQL = `CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END`;
 
+/**
+ * A new entry as one statement (see `insertEntry`). $1 entry id, $2 challenge, $3 solver, $4 title, $5 answers,
+ * $6 status, $7 receipt prefix, $8 slots per solver, $9 now, $10 receipt message records, $11 file rows.
+ */
+const INSERT_ENTRY_SQL = `WITH state AS (SELECT ${statusSql('c', '$9::timestamptz')} AS status FROM challenges c WHERE c.id = $2),
+   taken AS (SELECT slot FROM submissions WHERE challenge_id = $2 AND solver_id = $3 AND slot IS NOT NULL),
+   free AS (
+     SELECT min(candidate) AS slot FROM (SELECT 1 AS candidate UNION ALL SELECT slot + 1 FROM taken) candidates
+     WHERE candidate <= $8 AND candidate NOT IN (SELECT slot FROM taken) AND (SELECT status FROM state) = 'open'),
+   receipt AS (SELECT nextval('submission_receipt_seq') AS n WHERE $6::text = 'submitted' AND EXISTS (SELECT 1 FROM free WHERE slot IS NOT NULL)),
+   entry AS (
+     INSERT INTO submissions (id, challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at, created_at, updated_at)
+     SELECT $1, $2, $3, $4, $5, $6, free.slot, (SELECT $7 || ${RECEIPT_NUMBER_SQL} FROM receipt),
+            CASE WHEN $6::text = 'submitted' THEN $9::timestamptz END, $9, $9
+     FROM free WHERE free.slot IS NOT NULL
+     RETURNING slot, receipt),
+   files AS (
+     INSERT INTO submission_files (id, submission_id, field_key, name, content_type, size, sha256, storage_key, created_at)
+     SELECT f.id, $1, f.field_key, f.name, f.content_type, f.size, f.sha256, f.storage_key, $9
+     FROM jsonb_to_recordset($11::jsonb) AS f(id uuid, field_key text, name text, content_type text, size int, sha256 text, storage_key text)
+     WHERE EXISTS (SELECT 1 FROM entry)),
+   source AS (
+     SELECT m.dedupe_key, m.template, m.recipient, jsonb_set(m.data, '{receipt}', to_jsonb(entry.receipt)) AS data, m.message_id
+     FROM ${OutboxService.recordsSql('$10')} CROSS JOIN entry),
+   ${OutboxService.writeSql('source')},
+   first_entry AS (UPDATE challenges SET first_entry_at = $9 WHERE id = $2 AND first_entry_at IS NULL AND EXISTS (SELECT 1 FROM entry))
+   SELECT state.status, entry.slot, entry.receipt FROM state LEFT JOIN entry ON true`;
+
 @Injectable()
 export class SubmissionsService {
   private readonly judgeReaders: EntryReader[] = [];
@@ -139,29 +167,7 @@ export class SubmissionsService {
     }));
     const [written] = await preparedQuery<{ status: string; slot: number | null; receipt: string | null }>(
       this.db,
-      `WITH state AS (SELECT ${statusSql('c', '$9::timestamptz')} AS status FROM challenges c WHERE c.id = $2),
-       taken AS (SELECT slot FROM submissions WHERE challenge_id = $2 AND solver_id = $3 AND slot IS NOT NULL),
-       free AS (
-         SELECT min(candidate) AS slot FROM (SELECT 1 AS candidate UNION ALL SELECT slot + 1 FROM taken) candidates
-         WHERE candidate <= $8 AND candidate NOT IN (SELECT slot FROM taken) AND (SELECT status FROM state) = 'open'),
-       receipt AS (SELECT nextval('submission_receipt_seq') AS n WHERE $6::text = 'submitted' AND EXISTS (SELECT 1 FROM free WHERE slot IS NOT NULL)),
-       entry AS (
-         INSERT INTO submissions (id, challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at, created_at, updated_at)
-         SELECT $1, $2, $3, $4, $5, $6, free.slot, (SELECT $7 || ${RECEIPT_NUMBER_SQL} FROM receipt),
-                CASE WHEN $6::text = 'submitted' THEN $9::timestamptz END, $9, $9
-         FROM free WHERE free.slot IS NOT NULL
-         RETURNING slot, receipt),
-       files AS (
-         INSERT INTO submission_files (id, submission_id, field_key, name, content_type, size, sha256, storage_key, created_at)
-         SELECT f.id, $1, f.field_key, f.name, f.content_type, f.size, f.sha256, f.storage_key, $9
-         FROM jsonb_to_recordset($11::jsonb) AS f(id uuid, field_key text, name text, content_type text, size int, sha256 text, storage_key text)
-         WHERE EXISTS (SELECT 1 FROM entry)),
-       source AS (
-         SELECT m.dedupe_key, m.template, m.recipient, jsonb_set(m.data, '{receipt}', to_jsonb(entry.receipt)) AS data, m.message_id
-         FROM ${OutboxService.recordsSql('$10')} CROSS JOIN entry),
-       ${OutboxService.writeSql('source')},
-       first_entry AS (UPDATE challenges SET first_entry_at = $9 WHERE id = $2 AND first_entry_at IS NULL AND EXISTS (SELECT 1 FROM entry))
-       SELECT state.status, entry.slot, entry.receipt FROM state LEFT JOIN entry ON true`,
+      INSERT_ENTRY_SQL,
       [
         submission.id,
         challenge.id,
