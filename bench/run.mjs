@@ -24,7 +24,7 @@ async function surge() {
   const url = await freshDatabase(server, 'laurel_bench_surge');
   const smtp = await countingSmtp();
   const app = await startApp(url, { SMTP_URL: smtp.url });
-  const { challengeId } = await seedChallenge(url, { rubric: RUBRIC, fields: FIELDS, maxPerSolver: 100_000 });
+  const { challengeId, phaseId } = await seedChallenge(url, { rubric: RUBRIC, fields: FIELDS, maxPerSolver: 100_000 });
   const solvers = await query(
     url,
     `INSERT INTO users (email, name, password_hash, email_verified_at)
@@ -61,13 +61,14 @@ async function surge() {
         try {
           await client.query('BEGIN');
           await client.query('SELECT * FROM challenges WHERE id = $1', [challengeId]);
+          await client.query('SELECT * FROM challenge_phases WHERE challenge_id = $1 ORDER BY number', [challengeId]);
           const solver = solvers[(worker * 997 + i) % solvers.length].id;
-          const slots = await client.query('SELECT slot FROM submissions WHERE challenge_id = $1 AND solver_id = $2 AND slot IS NOT NULL', [challengeId, solver]);
+          const slots = await client.query('SELECT slot FROM submissions WHERE phase_id = $1 AND solver_id = $2 AND slot IS NOT NULL', [phaseId, solver]);
           const [{ n }] = (await client.query(`SELECT nextval('submission_receipt_seq') AS n`)).rows;
           const [{ id }] = (
             await client.query(
-              `INSERT INTO submissions (challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at) VALUES ($1, $2, 'Direct', $3, 'submitted', $4, $5, now()) RETURNING id`,
-              [challengeId, solver, JSON.stringify(ANSWERS), slots.rowCount + 1000 + i, `DIR-2026-${n}`],
+              `INSERT INTO submissions (challenge_id, phase_id, solver_id, title, answers, status, slot, receipt, submitted_at) VALUES ($1, $6, $2, 'Direct', $3, 'submitted', $4, $5, now()) RETURNING id`,
+              [challengeId, solver, JSON.stringify(ANSWERS), slots.rowCount + 1000 + i, `DIR-2026-${n}`, phaseId],
             )
           ).rows;
           const [{ id: outboxId }] = (
@@ -78,6 +79,7 @@ async function surge() {
           ).rows;
           await client.query(`INSERT INTO pgboss.job (id, name, data) VALUES ($1, 'outbox', '{}')`, [outboxId]);
           await client.query('SELECT * FROM challenges WHERE id = $1', [challengeId]);
+          await client.query('SELECT * FROM challenge_phases WHERE challenge_id = $1 ORDER BY number', [challengeId]);
           await client.query('COMMIT');
           done += 1;
           latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -112,14 +114,14 @@ async function surge() {
 async function ranking() {
   const url = await freshDatabase(server, 'laurel_bench_ranking');
   const app = await startApp(url);
-  const { challengeId, managerId } = await seedChallenge(url, { rubric: RUBRIC, fields: FIELDS, judging: true });
+  const { challengeId, phaseId, managerId } = await seedChallenge(url, { rubric: RUBRIC, fields: FIELDS, judging: true });
   await query(url, `INSERT INTO users (email, name, password_hash, email_verified_at) SELECT 'r' || n || '@bench.example', 'R ' || n, 'x', now() FROM generate_series(1, 10003) n`);
   await query(
     url,
-    `INSERT INTO submissions (challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at)
-     SELECT $1, u.id, 'Entry ' || u.email, '{}', 'submitted', 1, 'RNK-2026-' || row_number() OVER (), now() - (random() * interval '10 days')
+    `INSERT INTO submissions (challenge_id, phase_id, solver_id, title, answers, status, slot, receipt, submitted_at)
+     SELECT $1, $2, u.id, 'Entry ' || u.email, '{}', 'submitted', 1, 'RNK-2026-' || row_number() OVER (), now() - (random() * interval '10 days')
      FROM users u WHERE u.email LIKE 'r%@bench.example' AND u.email NOT IN ('r10001@bench.example','r10002@bench.example','r10003@bench.example')`,
-    [challengeId],
+    [challengeId, phaseId],
   );
   await query(
     url,
@@ -129,9 +131,9 @@ async function ranking() {
   );
   await query(
     url,
-    `INSERT INTO assignments (challenge_id, submission_id, judge_id, status, created_at, updated_at)
-     SELECT $1, s.id, j.id, 'submitted', now(), now() FROM submissions s CROSS JOIN judges j WHERE s.challenge_id = $1 AND j.challenge_id = $1`,
-    [challengeId],
+    `INSERT INTO assignments (challenge_id, phase_id, submission_id, judge_id, status, created_at, updated_at)
+     SELECT $1, $2, s.id, j.id, 'submitted', now(), now() FROM submissions s CROSS JOIN judges j WHERE s.challenge_id = $1 AND j.challenge_id = $1`,
+    [challengeId, phaseId],
   );
   await query(
     url,
@@ -161,10 +163,10 @@ async function ranking() {
   const totalWeight = RUBRIC.reduce((s, c) => s + c.weight, 0);
   const sql = `SELECT s.id, s.title, avg((${weights}) / ${totalWeight} * 100) AS score, count(*) AS judges
                FROM scorecards sc JOIN assignments a ON a.id = sc.assignment_id JOIN submissions s ON s.id = a.submission_id
-               WHERE a.challenge_id = $1 AND sc.final GROUP BY s.id, s.title, s.submitted_at ORDER BY score DESC, judges DESC, s.submitted_at, s.id`;
+               WHERE a.phase_id = $1 AND sc.final GROUP BY s.id, s.title, s.submitted_at ORDER BY score DESC, judges DESC, s.submitted_at, s.id`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const aggregate = () => client.query(sql, [challengeId]);
+  const aggregate = () => client.query(sql, [phaseId]);
 
   // Three warm-up rounds (the JIT optimizes the ranking code after a few calls), then nine rounds in which the
   // endpoint and the aggregate take turns, so both meet the machine in the same state; medians of each.
@@ -225,13 +227,13 @@ async function fanout() {
   const url = await freshDatabase(server, 'laurel_bench_fanout');
   const smtp = await countingSmtp();
   const app = await startApp(url, { SMTP_URL: smtp.url });
-  const { challengeId, managerId } = await seedChallenge(url, { rubric: RUBRIC, fields: FIELDS, judging: true });
+  const { challengeId, phaseId, managerId } = await seedChallenge(url, { rubric: RUBRIC, fields: FIELDS, judging: true });
   await query(url, `INSERT INTO users (email, name, password_hash, email_verified_at) SELECT 'f' || n || '@bench.example', 'Contributor ' || n, 'x', now() FROM generate_series(1, 10000) n`);
   const entries = await query(
     url,
-    `INSERT INTO submissions (challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at)
-     SELECT $1, u.id, 'Entry ' || u.email, '{}', 'submitted', 1, 'FAN-2026-' || row_number() OVER (), now() FROM users u WHERE u.email LIKE 'f%@bench.example' RETURNING id`,
-    [challengeId],
+    `INSERT INTO submissions (challenge_id, phase_id, solver_id, title, answers, status, slot, receipt, submitted_at)
+     SELECT $1, $2, u.id, 'Entry ' || u.email, '{}', 'submitted', 1, 'FAN-2026-' || row_number() OVER (), now() FROM users u WHERE u.email LIKE 'f%@bench.example' RETURNING id`,
+    [challengeId, phaseId],
   );
   await query(url, `INSERT INTO awards (challenge_id, submission_id, kind, place, title, citation, created_at) VALUES ($1, $2, 'winner', 1, 'First prize', '', now())`, [challengeId, entries[0].id]);
   const started = Date.now();

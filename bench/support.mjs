@@ -137,17 +137,21 @@ export const percentile = (values, p) => {
 
 export const median = (values) => percentile(values, 50);
 
-/** Seeds a published, open challenge owned by a manager; returns ids. */
+/** Seeds a published challenge owned by a manager, with one open phase; returns ids. */
 export async function seedChallenge(url, { title = 'Benchmark challenge', rubric, fields, judging = false, maxPerSolver = 1000 }) {
   const [manager] = await query(url, `INSERT INTO users (email, name, password_hash, roles, email_verified_at) VALUES ($1, 'Bench Manager', 'x', '{solver,manager}', now()) RETURNING id`, [`manager-${randomUUID()}@bench.example`]);
   const [challenge] = await query(
     url,
-    `INSERT INTO challenges (slug, owner_id, title, tagline, description, agency, rules, eligibility, prize_amount, opens_at, closes_at, judging_ends_at,
-       max_submissions_per_solver, judges_per_submission, rubric, fields, published_at, judging_started_at)
-     VALUES ($1, $2, $3, 'A benchmark', 'Description', 'Bench Agency', 'Rules', 'Eligibility', 100000, now() - interval '1 day', now() + interval '30 days',
-       now() + interval '60 days', $4, 3, $5, $6, now() - interval '1 day', $7) RETURNING id, slug`,
-    [`bench-${randomUUID().slice(0, 8)}`, manager.id, title, maxPerSolver, JSON.stringify(rubric), JSON.stringify(fields), judging ? new Date() : null],
+    `INSERT INTO challenges (slug, owner_id, title, tagline, description, agency, rules, eligibility, prize_amount, max_submissions_per_solver, published_at)
+     VALUES ($1, $2, $3, 'A benchmark', 'Description', 'Bench Agency', 'Rules', 'Eligibility', 100000, $4, now() - interval '1 day') RETURNING id, slug`,
+    [`bench-${randomUUID().slice(0, 8)}`, manager.id, title, maxPerSolver],
+  );
+  const [phase] = await query(
+    url,
+    `INSERT INTO challenge_phases (challenge_id, number, name, opens_at, closes_at, judging_ends_at, judges_per_submission, rubric, fields, judging_started_at)
+     VALUES ($1, 1, 'Entries', now() - interval '1 day', now() + interval '30 days', now() + interval '60 days', 3, $2, $3, $4) RETURNING id`,
+    [challenge.id, JSON.stringify(rubric), JSON.stringify(fields), judging ? new Date() : null],
   );
   await query(url, `INSERT INTO challenge_managers (challenge_id, user_id, role) VALUES ($1, $2, 'owner')`, [challenge.id, manager.id]);
-  return { challengeId: challenge.id, slug: challenge.slug, managerId: manager.id };
+  return { challengeId: challenge.id, phaseId: phase.id, slug: challenge.slug, managerId: manager.id };
 }

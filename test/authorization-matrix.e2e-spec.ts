@@ -202,6 +202,8 @@ describe('authorization matrix', () => {
     { route: 'GET /api/v1/challenges', url: () => '/api/v1/challenges', expect: everyone(200) },
     { route: 'GET /api/v1/challenges/:idOrSlug', url: () => `/api/v1/challenges/${challenge.slug}`, expect: everyone(200) },
     { route: 'PATCH /api/v1/challenges/:id', url: () => `/api/v1/challenges/${challenge.id}`, body: () => ({ tagline: 'Changed by a caller' }), expect: MANAGERS },
+    { route: 'PATCH /api/v1/challenges/:id/phases/:number', url: () => `/api/v1/challenges/${challenge.id}/phases/1`, body: () => ({ name: 'Renamed by a caller' }), expect: MANAGERS },
+    { route: 'POST /api/v1/challenges/:id/phases/:number/advance', url: () => `/api/v1/challenges/${challenge.id}/phases/1/advance`, body: () => ({ fromRanking: true }), expect: MANAGERS },
     { route: 'POST /api/v1/challenges/:id/publish', url: () => `/api/v1/challenges/${challenge.id}/publish`, expect: MANAGERS },
     { route: 'GET /api/v1/challenges/:id/managers', url: () => `/api/v1/challenges/${challenge.id}/managers`, expect: MANAGERS },
     { route: 'POST /api/v1/challenges/:id/managers', url: () => `/api/v1/challenges/${challenge.id}/managers`, body: () => ({ email: 'deputy@agency.example.gov' }), expect: MANAGERS },

@@ -176,8 +176,8 @@ describe('announcement at scale', () => {
        SELECT 'crowd' || n || '@crowd.example', 'Crowd ' || n, 'not-a-hash', now() FROM generate_series(1, 2000) AS n`,
     );
     await t.db.query(
-      `INSERT INTO submissions (challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at)
-       SELECT $1, u.id, 'Crowd entry ' || u.email, '{"summary":"x"}', 'submitted', 1, 'CRW-2026-' || lpad(row_number() OVER ()::text, 6, '0'), $2
+      `INSERT INTO submissions (challenge_id, phase_id, solver_id, title, answers, status, slot, receipt, submitted_at)
+       SELECT $1, (SELECT id FROM challenge_phases WHERE challenge_id = $1), u.id, 'Crowd entry ' || u.email, '{"summary":"x"}', 'submitted', 1, 'CRW-2026-' || lpad(row_number() OVER ()::text, 6, '0'), $2
        FROM users u WHERE u.email LIKE '%@crowd.example'`,
       [f.challenge.id, clock.now()],
     );

@@ -2,7 +2,9 @@ import { ADMIN_ENV, grantRoles, PASSWORD, registerVerified, type TestAccount } f
 import { BrowserSession } from './support/browser-session';
 import { completeChallenge, DAY, publishedChallenge } from './support/challenges';
 import { FakeClock } from './support/fake-clock';
-import { CHALLENGE_STATUSES, statusOf, statusSql, type ChallengeStatus, type StatusFacts } from '../src/challenges/challenge-status';
+import { CHALLENGE_STATUSES, statusOf, type ChallengeStatus } from '../src/challenges/challenge-status';
+import { PHASE_STATUSES, phaseStatusOf, type PhaseStatus, type PhaseStatusFacts } from '../src/challenges/phase-status';
+import type { Phase } from '../src/challenges/phase.entity';
 import { startTestApp, type TestApp } from './support/test-app';
 
 describe('challenges API', () => {
@@ -339,26 +341,31 @@ describe('challenge lists', () => {
     expect(feed.text).toContain('<link>http://laurel.test/challenges/challenge-number-01</link>');
   });
 
-  it('decides a status in SQL exactly as in code, for every combination of facts around the moment', async () => {
-    // statusSql decides the submission window inside the entry's statement; statusOf decides it everywhere else.
+  it('decides phase and challenge status in SQL exactly as in code, for every combination of facts around the moment', async () => {
+    // phase_status and challenge_status decide the entry window inside the entry statement, lists and reminder jobs;
+    // phaseStatusOf and statusOf decide it everywhere else.
     const now = new Date(Date.UTC(2026, 5, 1, 12));
     const around = [new Date(now.getTime() - 1), now, new Date(now.getTime() + 1)];
     const once = [null, new Date(now.getTime() - DAY)];
-    const facts: StatusFacts[] = [];
-    for (const cancelledAt of once) for (const announcedAt of once) for (const judgingStartedAt of once) for (const publishedAt of once)
-      for (const closedEarlyAt of once) for (const opensAt of around) for (const closesAt of around)
-        facts.push({ cancelledAt, announcedAt, judgingStartedAt, publishedAt, closedEarlyAt, opensAt, closesAt });
-    const rows: { status: ChallengeStatus }[] = await t.db.query(
-      `SELECT ${statusSql('c', '$2::timestamptz')} AS status
-       FROM jsonb_to_recordset($1::jsonb) AS c(n int, cancelled_at timestamptz, announced_at timestamptz, judging_started_at timestamptz,
-            published_at timestamptz, closed_early_at timestamptz, opens_at timestamptz, closes_at timestamptz)
-       ORDER BY n`,
+    const cases: { challenge: { cancelledAt: Date | null; announcedAt: Date | null; publishedAt: Date | null }; phase: PhaseStatusFacts }[] = [];
+    for (const cancelledAt of once) for (const announcedAt of once) for (const publishedAt of once)
+      for (const decidedAt of once) for (const judgingStartedAt of once) for (const closedEarlyAt of once) for (const opensAt of around) for (const closesAt of around)
+        cases.push({ challenge: { cancelledAt, announcedAt, publishedAt }, phase: { decidedAt, judgingStartedAt, closedEarlyAt, opensAt, closesAt } });
+    const rows: { status: ChallengeStatus; phase: PhaseStatus }[] = await t.db.query(
+      `SELECT challenge_status(jsonb_populate_record(NULL::challenges, x.f->'c'), jsonb_populate_record(NULL::challenge_phases, x.f->'p'), $2) AS status,
+              phase_status(jsonb_populate_record(NULL::challenge_phases, x.f->'p'), $2) AS phase
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(f, n) ORDER BY x.n`,
       [
-        JSON.stringify(facts.map((f, n) => ({ n, cancelled_at: f.cancelledAt, announced_at: f.announcedAt, judging_started_at: f.judgingStartedAt, published_at: f.publishedAt, closed_early_at: f.closedEarlyAt, opens_at: f.opensAt, closes_at: f.closesAt }))),
+        JSON.stringify(cases.map(({ challenge: c, phase: p }) => ({
+          c: { cancelled_at: c.cancelledAt, announced_at: c.announcedAt, published_at: c.publishedAt },
+          p: { decided_at: p.decidedAt, judging_started_at: p.judgingStartedAt, closed_early_at: p.closedEarlyAt, opens_at: p.opensAt, closes_at: p.closesAt },
+        }))),
         now,
       ],
     );
-    expect(rows.map((row) => row.status)).toEqual(facts.map((f) => statusOf(f, now)));
+    expect(rows.map((row) => row.phase)).toEqual(cases.map((c) => phaseStatusOf(c.phase, now)));
+    expect(rows.map((row) => row.status)).toEqual(cases.map((c) => statusOf({ ...c.challenge, currentPhase: c.phase as Phase }, now)));
     expect(new Set(rows.map((row) => row.status))).toEqual(new Set(CHALLENGE_STATUSES));
+    expect(new Set(rows.map((row) => row.phase))).toEqual(new Set(PHASE_STATUSES));
   });
 });

@@ -80,7 +80,7 @@ describe('judging', () => {
     expect(queues[1].some((item) => item.submission.id === f.entries[1].id)).toBe(false);
 
     const rows: { submission_id: string; judge_id: string }[] = await t.db.query(`SELECT submission_id, judge_id FROM assignments WHERE challenge_id = $1`, [f.challenge.id]);
-    const [{ assignment_seed: seed }] = await t.db.query(`SELECT assignment_seed FROM challenges WHERE id = $1`, [f.challenge.id]);
+    const [{ assignment_seed: seed }] = await t.db.query(`SELECT assignment_seed FROM challenge_phases WHERE challenge_id = $1`, [f.challenge.id]);
     const again = assignJudges({
       entries: f.entries.map((e) => ({ id: e.id, solverId: e.solver.id })),
       judges: f.judges.map((j) => ({ id: j.judgeId, userId: j.id })),

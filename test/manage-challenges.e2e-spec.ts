@@ -53,7 +53,7 @@ describe('manager pages', () => {
     expect(preview.text).toContain('Preview: this is how the public page will look.');
     expect(preview.text).toContain('MDT');
 
-    const api = (await t.db.query(`SELECT opens_at, closes_at, prize_amount, prize_currency, winners_count, blind_judging, rubric, fields FROM challenges WHERE id = $1`, [id]))[0];
+    const api = (await t.db.query(`SELECT p.opens_at, p.closes_at, prize_amount, prize_currency, winners_count, blind_judging, p.rubric, p.fields FROM challenges c JOIN challenge_phases p ON p.challenge_id = c.id WHERE c.id = $1`, [id]))[0];
     expect(api.opens_at.toISOString()).toBe('2026-06-10T15:00:00.000Z');
     expect(api.closes_at.toISOString()).toBe('2026-08-01T23:00:00.000Z');
     expect([api.prize_amount, api.prize_currency, api.winners_count, api.blind_judging]).toEqual(['50000.00', 'USD', 4, false]);

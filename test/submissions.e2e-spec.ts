@@ -269,7 +269,7 @@ describe('submissions', () => {
     const csv = await t.http.get(`/api/v1/challenges/${challenge.id}/submissions?format=csv`).set(manager.auth).expect(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('"receipt","status","title","solver_name","solver_email","submitted_at","updated_at","ineligible_reason","summary","website","category","plan"');
+    expect(lines[0]).toBe('"receipt","status","title","solver_name","solver_email","submitted_at","updated_at","ineligible_reason","summary","website","category","plan","phase"');
     const row = lines.find((line) => line.includes('SUM'))!;
     expect(row).toContain(`"'+SUM(A1:A9)"`);
     expect(row).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);

@@ -12,6 +12,7 @@ import { formatMoney } from '../common/format';
 import { fromCents, normalizeAmount, toCents } from '../common/money';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JudgingService } from '../judging/judging.service';
+import { SubmissionsService, type Contributor } from '../submissions/submissions.service';
 import type { Ranking } from '../judging/ranking';
 import { JobQueue } from '../notifications/job-queue';
 import { OUTBOX_QUEUE, OutboxService, type MessageRequest } from '../notifications/outbox.service';
@@ -44,6 +45,7 @@ export class AwardsService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly db: DataSource,
     private readonly challenges: ChallengesService,
     private readonly judging: JudgingService,
+    private readonly submissions: SubmissionsService,
     private readonly outbox: OutboxService,
     private readonly jobs: JobQueue,
     private readonly audit: AuditService,
@@ -65,7 +67,7 @@ export class AwardsService implements OnApplicationBootstrap {
     await this.db.transaction(async (tx) => {
       const challenge = await this.challenges.lockForManager(tx, actor, challengeId);
       this.assertJudging(challenge);
-      const ranking = await this.judging.rankingOf(challenge, 'none', tx);
+      const ranking = await this.judging.rankingOf(challenge.finalPhase, 'none', tx);
       const ranked = ranking.entries.filter((e) => e.score !== null);
       const top = ranked.slice(0, challenge.winnersCount);
       if (top.length && top[top.length - 1].tiedWithNext) {
@@ -115,34 +117,29 @@ export class AwardsService implements OnApplicationBootstrap {
       const awards = await tx.getRepository(Award).countBy({ challengeId: challenge.id, kind: 'winner' });
       if (awards === 0) throw ValidationFailedError.field('awards', 'choose the winners before announcing');
       const now = this.clock.now();
-      await tx.getRepository(Challenge).update(challenge.id, { announcedAt: now, updatedAt: now });
+      await this.challenges.markAnnounced(tx, challenge, now);
       await this.jobs.insertInTransaction(tx, [{ name: FANOUT_QUEUE, data: { challengeId: challenge.id }, singletonKey: challenge.id }]);
       await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'challenge.announced', before: { status: 'judging' }, after: { status: 'announced' } });
-      return { ...challenge, announcedAt: now };
+      return challenge;
     });
   }
 
   /**
-   * Writes one message per entry, in batches: `award-winner` for each winning entry, `contributor-feedback` for
-   * every other submitted entry, and a short closing `contributor-feedback` for withdrawn and ineligible ones.
+   * Writes one message per entry of the last phase, in batches: `award-winner` for each winning entry,
+   * `contributor-feedback` for every other submitted entry, and a short closing `contributor-feedback` for withdrawn
+   * and ineligible ones. Entrants of earlier phases who did not advance heard at advancement (`phase-result`).
    * Dedupe keys make a retried fan-out write nothing twice. Returns how many messages were new.
    */
   async fanOut(challengeId: string): Promise<number> {
-    const challenge = await this.db.getRepository(Challenge).findOneByOrFail({ id: challengeId });
-    const ranking = await this.judging.rankingOf(challenge, 'none');
+    const challenge = await this.challenges.byId(this.db.manager, challengeId);
+    const ranking = await this.judging.rankingOf(challenge.finalPhase, 'none');
     const awards = new Map((await this.db.getRepository(Award).findBy({ challengeId })).map((a) => [a.submissionId, a]));
-    const entries: { id: string; title: string; receipt: string | null; status: string; ineligible: boolean; email: string; name: string }[] = await this.db.query(
-      `SELECT s.id, s.title, s.receipt, s.status, s.ineligible_at IS NOT NULL AS ineligible, u.email, u.name
-       FROM submissions s JOIN users u ON u.id = s.solver_id
-       WHERE s.challenge_id = $1 AND (s.status = 'submitted' OR (s.status = 'withdrawn' AND s.receipt IS NOT NULL))
-       ORDER BY s.id`,
-      [challengeId],
-    );
+    const entries = await this.submissions.contributorsOf(this.db.manager, challenge.finalPhase.id);
     const submittedCount = entries.filter((e) => e.status === 'submitted' && !e.ineligible).length;
     let written = 0;
     for (let start = 0; start < entries.length; start += FANOUT_BATCH) {
       const batch = entries.slice(start, start + FANOUT_BATCH);
-      const feedback = await this.feedbackFor(challenge, batch.map((e) => e.id));
+      const feedback = await this.judging.feedbackFor(challenge, batch.map((e) => e.id));
       const messages = batch.map((entry) => this.messageFor(challenge, ranking, entry, awards.get(entry.id), feedback.get(entry.id) ?? [], submittedCount));
       written += await this.db.transaction((tx) => this.outbox.enqueue(tx, messages));
     }
@@ -153,8 +150,8 @@ export class AwardsService implements OnApplicationBootstrap {
   async delivery(actor: User, challengeId: string): Promise<Delivery> {
     const challenge = await this.challenges.getManaged(actor, challengeId);
     const [{ expected }]: { expected: number }[] = await this.db.query(
-      `SELECT count(*)::int AS expected FROM submissions WHERE challenge_id = $1 AND (status = 'submitted' OR (status = 'withdrawn' AND receipt IS NOT NULL))`,
-      [challenge.id],
+      `SELECT count(*)::int AS expected FROM submissions WHERE phase_id = $1 AND (status = 'submitted' OR (status = 'withdrawn' AND receipt IS NOT NULL))`,
+      [challenge.finalPhase.id],
     );
     if (!challenge.announcedAt) return { expected, queued: 0, sent: 0, failed: 0, failures: [] };
     const rows: { status: string; n: number }[] = await this.db.query(
@@ -209,28 +206,10 @@ export class AwardsService implements OnApplicationBootstrap {
     });
   }
 
-  /** Judges' feedback per entry, in the order it was given; never the panel notes. */
-  private async feedbackFor(challenge: Challenge, submissionIds: string[]): Promise<Map<string, { judge: string; text: string }[]>> {
-    const rows: { submission_id: string; judge_name: string; feedback: string }[] = await this.db.query(
-      `SELECT a.submission_id, j.name AS judge_name, sc.feedback FROM scorecards sc
-       JOIN assignments a ON a.id = sc.assignment_id JOIN judges j ON j.id = a.judge_id
-       WHERE a.submission_id = ANY($1) AND sc.final AND a.status = 'submitted'
-       ORDER BY a.submission_id, sc.submitted_at, a.id`,
-      [submissionIds],
-    );
-    const byEntry = new Map<string, { judge: string; text: string }[]>();
-    for (const row of rows) {
-      const list = byEntry.get(row.submission_id) ?? [];
-      list.push({ judge: challenge.blindJudging ? `Judge ${list.length + 1}` : row.judge_name, text: row.feedback });
-      byEntry.set(row.submission_id, list);
-    }
-    return byEntry;
-  }
-
   private messageFor(
     challenge: Challenge,
     ranking: Ranking,
-    entry: { id: string; title: string; receipt: string | null; status: string; ineligible: boolean; email: string; name: string },
+    entry: Contributor,
     award: Award | undefined,
     feedback: { judge: string; text: string }[],
     entryCount: number,
@@ -266,7 +245,7 @@ export class AwardsService implements OnApplicationBootstrap {
         entryCount,
         total: ranked?.score ?? null,
         hasScore: ranked?.score !== null && ranked?.score !== undefined,
-        criteria: challenge.rubric.map((c) => ({ name: c.name, mean: ranked?.criteria[c.key] ?? null, maxScore: c.maxScore })),
+        criteria: challenge.finalPhase.rubric.map((c) => ({ name: c.name, mean: ranked?.criteria[c.key] ?? null, maxScore: c.maxScore })),
         feedback: closing ? [] : feedback,
       },
     };
@@ -305,8 +284,12 @@ export class AwardsService implements OnApplicationBootstrap {
     return departs;
   }
 
+  /** Awards are chosen while the last phase is judged. */
   private assertJudging(challenge: Challenge): void {
     const status = statusOf(challenge, this.clock.now());
     if (status !== 'judging') throw new ConflictError(`Awards are chosen and announced during judging; this challenge is ${status}.`, 'not-judging');
+    if (challenge.currentPhase !== challenge.finalPhase) {
+      throw new ConflictError(`Awards come from the last phase; this challenge is judging phase ${challenge.currentPhase.number} of ${challenge.phases.length}.`, 'not-final-phase');
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { FieldError } from '../common/errors/domain-errors';
 import type { Challenge } from './challenge.entity';
+import type { Phase } from './phase.entity';
 
 const REQUIRED_TEXT: [keyof Challenge, string][] = [
   ['title', 'title'],
@@ -27,24 +28,48 @@ export function completenessProblems(challenge: Challenge, now: Date): FieldErro
   }
   if (challenge.prizeAmount === null) add('prizeTotal', 'is required');
 
-  if (!challenge.opensAt) add('opensAt', 'is required');
-  if (!challenge.closesAt) add('closesAt', 'is required');
-  if (challenge.opensAt && challenge.closesAt && challenge.closesAt <= challenge.opensAt) add('closesAt', 'must be after opensAt');
-  if (challenge.closesAt && challenge.closesAt <= now && !challenge.publishedAt) add('closesAt', 'must be in the future');
-  if (challenge.judgingEndsAt && challenge.closesAt && challenge.judgingEndsAt <= challenge.closesAt) {
-    add('judgingEndsAt', 'must be after closesAt');
-  }
-
   if (challenge.visibility === 'internal' && challenge.allowedEmailDomains.length === 0) {
     add('allowedEmailDomains', 'must list at least one domain for an internal challenge');
   }
 
-  if (challenge.rubric.length === 0) add('rubric', 'needs at least one criterion');
-  for (const key of duplicates(challenge.rubric.map((c) => c.key))) add('rubric', `has the key "${key}" more than once`);
+  problems.push(...phaseProblems(challenge.phases, now, true, !!challenge.publishedAt));
+  return problems;
+}
 
-  if (challenge.fields.length === 0) add('fields', 'needs at least one entry field');
-  for (const key of duplicates(challenge.fields.map((f) => f.key))) add('fields', `has the key "${key}" more than once`);
-  challenge.fields.forEach((field, index) => {
+/**
+ * The problems of the phases: in order and never overlapping, and (when `complete`) everything a published
+ * challenge needs in each. A one-phase challenge names its fields as the top-level properties that mirror them.
+ */
+export function phaseProblems(phases: Phase[], now: Date, complete: boolean, published = false): FieldError[] {
+  const problems: FieldError[] = [];
+  phases.forEach((phase, index) => {
+    const prefix = phases.length === 1 ? '' : `phases.${index}.`;
+    const add = (field: string, message: string) => problems.push({ field: prefix + field, message });
+    const previous = phases[index - 1];
+    if (previous?.closesAt && phase.opensAt && phase.opensAt < (previous.closedEarlyAt ?? previous.closesAt)) {
+      add('opensAt', 'must not be before the previous phase closes');
+    }
+    if (phase.opensAt && phase.closesAt && phase.closesAt <= phase.opensAt) add('closesAt', 'must be after opensAt');
+    if (phase.advanceCount && index === phases.length - 1) add('advanceCount', 'applies only to a phase that another follows');
+    if (complete) phaseCompleteness(phase, now, published, add);
+  });
+  return problems;
+}
+
+function phaseCompleteness(phase: Phase, now: Date, published: boolean, add: (field: string, message: string) => void): void {
+  if (!phase.opensAt) add('opensAt', 'is required');
+  if (!phase.closesAt) add('closesAt', 'is required');
+  if (phase.closesAt && phase.closesAt <= now && !published) add('closesAt', 'must be in the future');
+  if (phase.judgingEndsAt && phase.closesAt && phase.judgingEndsAt <= phase.closesAt) {
+    add('judgingEndsAt', 'must be after closesAt');
+  }
+
+  if (phase.rubric.length === 0) add('rubric', 'needs at least one criterion');
+  for (const key of duplicates(phase.rubric.map((c) => c.key))) add('rubric', `has the key "${key}" more than once`);
+
+  if (phase.fields.length === 0) add('fields', 'needs at least one entry field');
+  for (const key of duplicates(phase.fields.map((f) => f.key))) add('fields', `has the key "${key}" more than once`);
+  phase.fields.forEach((field, index) => {
     const at = `fields.${index}`;
     if (field.type === 'select') {
       if (!field.options?.length) add(`${at}.options`, 'are required for a select field');
@@ -62,5 +87,4 @@ export function completenessProblems(challenge: Challenge, now: Date): FieldErro
       add(`${at}.maxLength`, 'applies only to text and textarea fields');
     }
   });
-  return problems;
 }

@@ -1,30 +1,26 @@
 import type { Challenge } from './challenge.entity';
+import { phaseStatusOf, type PhaseStatus, type PhaseStatusFacts } from './phase-status';
 
 export const CHALLENGE_STATUSES = ['draft', 'upcoming', 'open', 'closed', 'judging', 'announced', 'cancelled'] as const;
 export type ChallengeStatus = (typeof CHALLENGE_STATUSES)[number];
 
-export type StatusFacts = Pick<Challenge, 'publishedAt' | 'opensAt' | 'closesAt' | 'closedEarlyAt' | 'cancelledAt' | 'judgingStartedAt' | 'announcedAt'>;
+export type StatusFacts = Pick<Challenge, 'publishedAt' | 'cancelledAt' | 'announcedAt' | 'currentPhase'>;
 
-/** The status people see, decided by the stored facts and the clock at the moment of reading: no cron needed. */
+/**
+ * The status people see, decided by the stored facts and the clock at the moment of reading: no cron needed.
+ * TypeScript twin of the SQL function `challenge_status` (migration 1765000000000): a test holds them equal.
+ */
 export function statusOf(challenge: StatusFacts, now: Date): ChallengeStatus {
   if (challenge.cancelledAt) return 'cancelled';
   if (challenge.announcedAt) return 'announced';
-  if (challenge.judgingStartedAt) return 'judging';
   if (!challenge.publishedAt) return 'draft';
-  if (challenge.closedEarlyAt || (challenge.closesAt && challenge.closesAt <= now)) return 'closed';
-  if (challenge.opensAt && challenge.opensAt <= now) return 'open';
-  return 'upcoming';
+  const phase = phaseStatusOf(challenge.currentPhase, now);
+  return phase === 'decided' ? 'judging' : phase;
 }
 
-/** The same rule in SQL, for filtering and sorting lists; `now` is a bound parameter. */
-export function statusSql(alias: string, nowParam: string): string {
-  const c = alias;
-  return `(CASE
-    WHEN ${c}.cancelled_at IS NOT NULL THEN 'cancelled'
-    WHEN ${c}.announced_at IS NOT NULL THEN 'announced'
-    WHEN ${c}.judging_started_at IS NOT NULL THEN 'judging'
-    WHEN ${c}.published_at IS NULL THEN 'draft'
-    WHEN ${c}.closed_early_at IS NOT NULL OR ${c}.closes_at <= ${nowParam} THEN 'closed'
-    WHEN ${c}.opens_at <= ${nowParam} THEN 'open'
-    ELSE 'upcoming' END)`;
+
+/** The status of one phase as people see it: the challenge-wide facts (draft, cancelled, announced) come first. */
+export function phaseStatusIn(challenge: StatusFacts, phase: PhaseStatusFacts, now: Date): ChallengeStatus | PhaseStatus {
+  const status = statusOf(challenge, now);
+  return status === 'draft' || status === 'cancelled' || status === 'announced' ? status : phaseStatusOf(phase, now);
 }

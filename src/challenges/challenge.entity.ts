@@ -1,4 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { currentPhaseOf } from './phase-status';
+import type { Phase } from './phase.entity';
 
 export const FIELD_TYPES = ['text', 'textarea', 'url', 'email', 'number', 'select', 'checkbox', 'file'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -78,24 +80,12 @@ export class Challenge {
   @Column('text', { name: 'prize_currency', default: 'USD' })
   prizeCurrency: string;
 
-  @Column('timestamptz', { name: 'opens_at', nullable: true })
-  opensAt: Date | null;
-
-  @Column('timestamptz', { name: 'closes_at', nullable: true })
-  closesAt: Date | null;
-
-  @Column('timestamptz', { name: 'judging_ends_at', nullable: true })
-  judgingEndsAt: Date | null;
-
   /** IANA zone in which the challenge's dates are shown to people. */
   @Column('text', { name: 'time_zone', default: 'UTC' })
   timeZone: string;
 
   @Column('int', { name: 'winners_count', default: 3 })
   winnersCount: number;
-
-  @Column('int', { name: 'judges_per_submission', default: 3 })
-  judgesPerSubmission: number;
 
   @Column('boolean', { name: 'blind_judging', default: true })
   blindJudging: boolean;
@@ -109,17 +99,8 @@ export class Challenge {
   @Column('text', { name: 'allowed_email_domains', array: true, default: () => "'{}'" })
   allowedEmailDomains: string[];
 
-  @Column('jsonb', { default: () => "'[]'" })
-  rubric: RubricCriterion[];
-
-  @Column('jsonb', { default: () => "'[]'" })
-  fields: FormField[];
-
   @Column('timestamptz', { name: 'published_at', nullable: true })
   publishedAt: Date | null;
-
-  @Column('timestamptz', { name: 'closed_early_at', nullable: true })
-  closedEarlyAt: Date | null;
 
   @Column('timestamptz', { name: 'cancelled_at', nullable: true })
   cancelledAt: Date | null;
@@ -127,23 +108,58 @@ export class Challenge {
   @Column('text', { name: 'cancel_reason', nullable: true })
   cancelReason: string | null;
 
-  @Column('timestamptz', { name: 'judging_started_at', nullable: true })
-  judgingStartedAt: Date | null;
-
   @Column('timestamptz', { name: 'announced_at', nullable: true })
   announcedAt: Date | null;
-
-  /** Fixed when judging starts, so assigning again gives the same result. */
-  @Column('int', { name: 'assignment_seed', nullable: true })
-  assignmentSeed: number | null;
-
-  /** Set by the first entry; from then on the rubric and the entry form are frozen. */
-  @Column('timestamptz', { name: 'first_entry_at', nullable: true })
-  firstEntryAt: Date | null;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;
+
+  /** In order of number; loaded with the challenge by ChallengeReader, never empty. */
+  phases: Phase[] = [];
+
+  /** The phase the challenge is in: the first not yet decided, the last once all are. */
+  get currentPhase(): Phase {
+    return currentPhaseOf(this.phases);
+  }
+
+  /** The last phase: awards come from its entries. */
+  get finalPhase(): Phase {
+    return this.phases[this.phases.length - 1];
+  }
+
+  // The top-level timeline, form and rubric mirror the current phase, so a one-phase reader keeps working.
+  get opensAt(): Date | null {
+    return this.currentPhase.opensAt;
+  }
+
+  get closesAt(): Date | null {
+    return this.currentPhase.closesAt;
+  }
+
+  get judgingEndsAt(): Date | null {
+    return this.currentPhase.judgingEndsAt;
+  }
+
+  get closedEarlyAt(): Date | null {
+    return this.currentPhase.closedEarlyAt;
+  }
+
+  get judgesPerSubmission(): number {
+    return this.currentPhase.judgesPerSubmission;
+  }
+
+  get rubric(): RubricCriterion[] {
+    return this.currentPhase.rubric;
+  }
+
+  get fields(): FormField[] {
+    return this.currentPhase.fields;
+  }
+
+  get firstEntryAt(): Date | null {
+    return this.currentPhase.firstEntryAt;
+  }
 }

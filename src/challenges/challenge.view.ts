@@ -1,6 +1,21 @@
 import { renderMarkdown } from '../common/markdown';
 import { statusOf, type ChallengeStatus } from './challenge-status';
 import type { Challenge, FormField, RubricCriterion, Visibility } from './challenge.entity';
+import { phaseStatusOf, type PhaseStatus } from './phase-status';
+import type { Phase } from './phase.entity';
+
+export interface PhaseView {
+  number: number;
+  name: string;
+  status: PhaseStatus;
+  opensAt: string | null;
+  closesAt: string | null;
+  judgingEndsAt: string | null;
+  rubric: RubricCriterion[];
+  fields: FormField[];
+  judgesPerSubmission: number;
+  advanceCount: number | null;
+}
 
 export interface Money {
   amount: string;
@@ -36,6 +51,8 @@ export interface ChallengeView {
   formFrozen: boolean;
   createdAt: string;
   updatedAt: string;
+  phases: PhaseView[];
+  currentPhase: number;
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -70,6 +87,23 @@ export function toChallengeView(challenge: Challenge, now: Date): ChallengeView 
     formFrozen: challenge.firstEntryAt !== null,
     createdAt: challenge.createdAt.toISOString(),
     updatedAt: challenge.updatedAt.toISOString(),
+    phases: challenge.phases.map((phase) => toPhaseView(phase, now)),
+    currentPhase: challenge.currentPhase.number,
+  };
+}
+
+export function toPhaseView(phase: Phase, now: Date): PhaseView {
+  return {
+    number: phase.number,
+    name: phase.name,
+    status: phaseStatusOf(phase, now),
+    opensAt: iso(phase.opensAt),
+    closesAt: iso(phase.closesAt),
+    judgingEndsAt: iso(phase.judgingEndsAt),
+    rubric: phase.rubric,
+    fields: phase.fields,
+    judgesPerSubmission: phase.judgesPerSubmission,
+    advanceCount: phase.advanceCount,
   };
 }
 

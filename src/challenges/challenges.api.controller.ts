@@ -4,7 +4,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BearerGuard, CurrentUser, OptionalBearerGuard } from '../auth/guards';
 import type { User } from '../auth/user.entity';
 import { Clock } from '../common/clock';
-import { AddManagerDto, CancelChallengeDto, CreateChallengeDto, ListChallengesQuery, UpdateChallengeDto } from './dto/challenge.dto';
+import { AddManagerDto, CancelChallengeDto, CreateChallengeDto, ListChallengesQuery, UpdateChallengeDto, UpdatePhaseDto } from './dto/challenge.dto';
+import { PhaseNumberParam } from './phase-number.pipe';
 import { toChallengeView } from './challenge.view';
 import { ChallengesService } from './challenges.service';
 
@@ -42,6 +43,13 @@ export class ChallengesApiController {
   @UseGuards(BearerGuard)
   async update(@CurrentUser() user: User, @Param('id') id: string, @Body() body: UpdateChallengeDto) {
     return toChallengeView(await this.challenges.update(user, id, body), this.clock.now());
+  }
+
+  /** One phase: its timeline until it closes, its rubric and fields until it has an entry. */
+  @Patch('challenges/:id/phases/:number')
+  @UseGuards(BearerGuard)
+  async updatePhase(@CurrentUser() user: User, @Param('id') id: string, @Param('number', PhaseNumberParam) number: number, @Body() body: UpdatePhaseDto) {
+    return toChallengeView(await this.challenges.updatePhase(user, id, number, body), this.clock.now());
   }
 
   @Post('challenges/:id/publish')

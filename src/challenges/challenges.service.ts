@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { AuditService, type AuditEntryView } from '../common/audit/audit.service';
@@ -9,13 +9,15 @@ import { normalizeAmount } from '../common/money';
 import { TtlCache } from '../common/ttl-cache';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationFailedError } from '../common/errors/domain-errors';
 import { pageOf, type Page } from '../common/pagination';
-import { EntityReader } from '../database/entity-reader';
 import { isUniqueViolation } from '../database/postgres-errors';
-import { completenessProblems } from './challenge-completeness';
+import { completenessProblems, phaseProblems } from './challenge-completeness';
 import { ChallengeManager } from './challenge-manager.entity';
-import { statusOf, statusSql, type ChallengeStatus } from './challenge-status';
+import { ChallengeReader } from './challenge-reader';
+import { statusOf, type ChallengeStatus } from './challenge-status';
 import { Challenge, type FormField } from './challenge.entity';
-import type { ChallengeInputDto, CreateChallengeDto, ListChallengesQuery } from './dto/challenge.dto';
+import type { ChallengeInputDto, CreateChallengeDto, ListChallengesQuery, PhaseInputDto } from './dto/challenge.dto';
+import { phaseStatusOf } from './phase-status';
+import { Phase } from './phase.entity';
 import { slugify } from './slug';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -42,7 +44,7 @@ export type Viewer = User | null | undefined;
 export class ChallengesService {
   private readonly publicCache: TtlCache<Page<Challenge>>;
   private readonly agencyCache: TtlCache<string[]>;
-  private readonly reader: EntityReader<Challenge>;
+  private readonly reader: ChallengeReader;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -51,7 +53,7 @@ export class ChallengesService {
   ) {
     this.publicCache = new TtlCache(clock, 2000, 200);
     this.agencyCache = new TtlCache(clock, 30_000, 1);
-    this.reader = new EntityReader(db, Challenge);
+    this.reader = new ChallengeReader(db);
   }
 
   /** Only program managers (and admins) create challenges; the new-challenge page asks too. */
@@ -70,8 +72,11 @@ export class ChallengesService {
       try {
         return await this.db.transaction(async (tx) => {
           const challenge = tx.getRepository(Challenge).create({ slug, ownerId: actor.id, createdAt: now, updatedAt: now });
+          challenge.phases = [newPhase(1)];
           applyInput(challenge, input);
+          this.assertPhasesInOrder(challenge);
           await tx.getRepository(Challenge).insert(challenge);
+          await this.insertPhases(tx, challenge);
           await tx.getRepository(ChallengeManager).insert({ challengeId: challenge.id, userId: actor.id, role: 'owner', addedAt: now });
           await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'challenge.created', after: snapshot(challenge) });
           return challenge;
@@ -91,16 +96,20 @@ export class ChallengesService {
       if ((input.rubric || input.fields) && challenge.firstEntryAt) {
         throw new ConflictError('The rubric and the entry form are frozen once an entry exists.', 'form-frozen');
       }
+      if (input.phases && challenge.phases.some((phase) => phase.firstEntryAt)) {
+        throw new ConflictError('Phases can be added, reordered or removed only while no phase has an entry.', 'phases-frozen');
+      }
       const before = snapshot(challenge);
       applyInput(challenge, input);
-      if (challenge.publishedAt) {
-        const problems = completenessProblems(challenge, now);
-        if (problems.length) throw new ValidationFailedError(problems, 'A published challenge must stay complete.');
-      } else if (challenge.opensAt && challenge.closesAt && challenge.closesAt <= challenge.opensAt) {
-        throw ValidationFailedError.field('closesAt', 'must be after opensAt');
-      }
+      this.assertStillValid(challenge, now);
       challenge.updatedAt = now;
       await tx.getRepository(Challenge).save(challenge);
+      if (input.phases) {
+        await tx.getRepository(Phase).delete({ challengeId: challenge.id });
+        await this.insertPhases(tx, challenge);
+      } else {
+        await tx.getRepository(Phase).save(challenge.currentPhase);
+      }
       const [changedBefore, changedAfter] = difference(before, snapshot(challenge));
       if (Object.keys(changedAfter).length) {
         await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'challenge.updated', before: changedBefore, after: changedAfter });
@@ -110,7 +119,7 @@ export class ChallengesService {
   }
 
   async publish(actor: User, idOrSlug: string): Promise<Challenge> {
-    return this.transition(actor, idOrSlug, 'challenge.published', (challenge, status, now) => {
+    return this.transition(actor, idOrSlug, 'challenge.published', async (challenge, status, now) => {
       if (status !== 'draft') throw new ConflictError(`Only a draft can be published; this challenge is ${status}.`, 'not-draft');
       const problems = completenessProblems(challenge, now);
       if (problems.length) throw new ValidationFailedError(problems, 'The challenge is not ready to publish.');
@@ -118,15 +127,49 @@ export class ChallengesService {
     });
   }
 
+  /** Closes the current phase's entry window early. */
   async close(actor: User, idOrSlug: string): Promise<Challenge> {
-    return this.transition(actor, idOrSlug, 'challenge.closed-early', (challenge, status, now) => {
+    return this.transition(actor, idOrSlug, 'challenge.closed-early', async (challenge, status, now, tx) => {
       if (status !== 'open') throw new ConflictError(`Only an open challenge can be closed early; this challenge is ${status}.`, 'not-open');
-      challenge.closedEarlyAt = now;
+      challenge.currentPhase.closedEarlyAt = now;
+      await tx.getRepository(Phase).update(challenge.currentPhase.id, { closedEarlyAt: now });
+    });
+  }
+
+  /**
+   * PATCH of one phase: its timeline while it has not closed, its rubric and fields until it has an entry.
+   * The challenge must stay complete when published, and the phases in order.
+   */
+  async updatePhase(actor: User, idOrSlug: string, number: number, input: PhaseInputDto): Promise<Challenge> {
+    return this.db.transaction(async (tx) => {
+      const challenge = await this.lockForManager(tx, actor, idOrSlug);
+      const now = this.clock.now();
+      const status = statusOf(challenge, now);
+      if (FINAL.includes(status)) throw new ConflictError(`A challenge that is ${status} can no longer be changed.`, 'challenge-final');
+      const phase = this.phaseOf(challenge, number);
+      const timeline = input.opensAt !== undefined || input.closesAt !== undefined || input.judgingEndsAt !== undefined;
+      if (timeline && challenge.publishedAt && !['upcoming', 'open'].includes(phaseStatusOf(phase, now))) {
+        throw new ConflictError('The timeline of a phase can be changed only until it closes.', 'phase-closed');
+      }
+      if ((input.rubric || input.fields) && phase.firstEntryAt) {
+        throw new ConflictError('The rubric and the entry form of a phase are frozen once it has an entry.', 'form-frozen');
+      }
+      const before = JSON.parse(JSON.stringify(phase)) as Record<string, unknown>;
+      applyPhaseInput(phase, input);
+      this.assertStillValid(challenge, now);
+      challenge.updatedAt = now;
+      await tx.getRepository(Phase).save(phase);
+      await tx.getRepository(Challenge).update(challenge.id, { updatedAt: now });
+      const [changedBefore, changedAfter] = difference(before, JSON.parse(JSON.stringify(phase)) as Record<string, unknown>);
+      if (Object.keys(changedAfter).length) {
+        await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'phase.updated', before: { phase: number, ...changedBefore }, after: { phase: number, ...changedAfter } });
+      }
+      return challenge;
     });
   }
 
   async cancel(actor: User, idOrSlug: string, reason?: string): Promise<Challenge> {
-    return this.transition(actor, idOrSlug, 'challenge.cancelled', (challenge, status, now) => {
+    return this.transition(actor, idOrSlug, 'challenge.cancelled', async (challenge, status, now) => {
       if (FINAL.includes(status)) throw new ConflictError(`A challenge that is ${status} cannot be cancelled.`, 'challenge-final');
       challenge.cancelledAt = now;
       challenge.cancelReason = reason || null;
@@ -183,17 +226,18 @@ export class ChallengesService {
 
   private async listUncached(viewer: Viewer, query: ListChallengesQuery): Promise<Page<Challenge>> {
     const now = this.clock.now();
-    const status = statusSql('c', ':now');
     const builder = this.db
       .getRepository(Challenge)
       .createQueryBuilder('c')
+      .innerJoin('current_phases', 'cp', 'cp.challenge_id = c.id')
+      .innerJoin(Phase, 'p', 'p.id = cp.phase_id')
       .where('c.published_at IS NOT NULL AND c.cancelled_at IS NULL')
       .setParameter('now', now);
     if (!viewer?.hasRole('admin')) {
       const domain = viewer?.emailVerifiedAt ? viewer.emailDomain : '';
       builder.andWhere(`(c.visibility = 'public' OR :domain = ANY(c.allowed_email_domains))`, { domain });
     }
-    if (query.status) builder.andWhere(`${status} = :status`, { status: query.status });
+    if (query.status) builder.andWhere(`challenge_status(c, p, :now) = :status`, { status: query.status });
     if (query.agency) builder.andWhere('lower(c.agency) = lower(:agency)', { agency: query.agency });
     if (query.q) {
       const words = query.q.split(/\s+/).filter(Boolean).slice(0, 8);
@@ -204,15 +248,16 @@ export class ChallengesService {
       });
     }
     if (query.sort === 'closing') {
-      builder.orderBy(`CASE WHEN c.closes_at > :now AND c.closed_early_at IS NULL THEN 0 ELSE 1 END`).addOrderBy('c.closes_at', 'ASC');
+      builder.orderBy(`CASE WHEN p.closes_at > :now AND p.closed_early_at IS NULL THEN 0 ELSE 1 END`).addOrderBy('p.closes_at', 'ASC');
     } else if (query.sort === 'prize') {
       builder.orderBy('c.prize_amount', 'DESC', 'NULLS LAST');
     } else {
       builder.orderBy('c.published_at', 'DESC');
     }
     builder.addOrderBy('c.id', 'ASC');
-    const [items, total] = await builder.skip(query.offset).take(query.pageSize).getManyAndCount();
-    return pageOf(items, total, query);
+    // offset/limit, not skip/take: the joins are one row per challenge, so no DISTINCT subquery is needed.
+    const [items, total] = await builder.offset(query.offset).limit(query.pageSize).getManyAndCount();
+    return pageOf(await this.reader.withPhases(this.db.manager, items), total, query);
   }
 
   async agencies(): Promise<string[]> {
@@ -235,6 +280,7 @@ export class ChallengesService {
       .addSelect('m.role', 'role')
       .orderBy('c.updated_at', 'DESC')
       .getRawAndEntities();
+    await this.reader.withPhases(this.db.manager, rows.entities);
     return rows.entities.map((challenge, i) => ({ challenge, status: statusOf(challenge, now), role: rows.raw[i].role as string }));
   }
 
@@ -299,18 +345,93 @@ export class ChallengesService {
     actor: User,
     idOrSlug: string,
     action: string,
-    change: (challenge: Challenge, status: ChallengeStatus, now: Date) => void,
+    change: (challenge: Challenge, status: ChallengeStatus, now: Date, tx: EntityManager) => Promise<void>,
   ): Promise<Challenge> {
     return this.db.transaction(async (tx) => {
       const challenge = await this.lockForManager(tx, actor, idOrSlug);
       const now = this.clock.now();
       const before = statusOf(challenge, now);
-      change(challenge, before, now);
+      await change(challenge, before, now, tx);
       challenge.updatedAt = now;
       await tx.getRepository(Challenge).save(challenge);
       await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action, before: { status: before }, after: { status: statusOf(challenge, now) } });
       return challenge;
     });
+  }
+
+  /** A challenge with its phases, by id, for other modules (no visibility check: callers have done theirs). */
+  async byId(db: EntityManager, id: string, lock = false): Promise<Challenge> {
+    const challenge = await this.reader.one(db, 'id = $1', [id], lock);
+    if (!challenge) throw new NotFoundError('challenge');
+    return challenge;
+  }
+
+  async byIds(db: EntityManager, ids: string[]): Promise<Map<string, Challenge>> {
+    const challenges = ids.length ? await this.reader.withPhases(db, await db.getRepository(Challenge).findBy(ids.map((id) => ({ id })))) : [];
+    return new Map(challenges.map((c) => [c.id, c]));
+  }
+
+  /** Phase `number` of a challenge (the current one when absent); 404 when it has no such phase. */
+  phaseOf(challenge: Challenge, number?: number): Phase {
+    const phase = number === undefined ? challenge.currentPhase : challenge.phases.find((p) => p.number === number);
+    if (!phase) throw new NotFoundError('phase');
+    return phase;
+  }
+
+  /** The phase after `phase`, or null for the last. */
+  nextPhase(challenge: Challenge, phase: Phase): Phase | null {
+    return challenge.phases.find((p) => p.number === phase.number + 1) ?? null;
+  }
+
+  async markJudgingStarted(tx: EntityManager, phase: Phase, seed: number, now: Date): Promise<void> {
+    Object.assign(phase, { judgingStartedAt: now, assignmentSeed: seed });
+    await tx.getRepository(Phase).update(phase.id, { judgingStartedAt: now, assignmentSeed: seed });
+  }
+
+  /** The phase's outcome is settled (entries advanced); the next phase becomes the current one. */
+  async markDecided(tx: EntityManager, phase: Phase, now: Date): Promise<void> {
+    phase.decidedAt = now;
+    await tx.getRepository(Phase).update(phase.id, { decidedAt: now });
+  }
+
+  /** The winners are announced: the challenge is announced and its last phase decided. */
+  async markAnnounced(tx: EntityManager, challenge: Challenge, now: Date): Promise<void> {
+    challenge.announcedAt = now;
+    await tx.getRepository(Challenge).update(challenge.id, { announcedAt: now, updatedAt: now });
+    await this.markDecided(tx, challenge.finalPhase, now);
+  }
+
+  /**
+   * A CTE for the entry statement (`firstEntrySql('$13', '$9', 'entry')`): marks the phase's first entry, which
+   * freezes its form and rubric. Kept here because this module owns the phases table.
+   */
+  static firstEntrySql(phaseParam: string, nowParam: string, entryCte: string): string {
+    return `UPDATE challenge_phases SET first_entry_at = ${nowParam} WHERE id = ${phaseParam} AND first_entry_at IS NULL AND EXISTS (SELECT 1 FROM ${entryCte})`;
+  }
+
+  /** SQL for the status of phase `phaseParam` at `nowParam`, by the one definition (`phase_status`). */
+  static phaseStatusSql(phaseParam: string, nowParam: string): string {
+    return `(SELECT phase_status(p, ${nowParam}::timestamptz) FROM challenge_phases p WHERE p.id = ${phaseParam})`;
+  }
+
+  private assertStillValid(challenge: Challenge, now: Date): void {
+    if (challenge.publishedAt) {
+      const problems = completenessProblems(challenge, now);
+      if (problems.length) throw new ValidationFailedError(problems, 'A published challenge must stay complete.');
+    } else {
+      const problems = phaseProblems(challenge.phases, now, false);
+      if (problems.length) throw new ValidationFailedError(problems);
+    }
+  }
+
+  private assertPhasesInOrder(challenge: Challenge): void {
+    const problems = phaseProblems(challenge.phases, this.clock.now(), false);
+    if (problems.length) throw new ValidationFailedError(problems);
+  }
+
+  private async insertPhases(tx: EntityManager, challenge: Challenge): Promise<void> {
+    for (const phase of challenge.phases) phase.challengeId = challenge.id;
+    await tx.getRepository(Phase).insert(challenge.phases);
   }
 
   private find(db: EntityManager, idOrSlug: string, lock = false): Promise<Challenge | null> {
@@ -333,18 +454,53 @@ function applyInput(challenge: Challenge, input: ChallengeInputDto): void {
     challenge.prizeAmount = normalizeAmount(input.prizeTotal.amount);
     challenge.prizeCurrency = input.prizeTotal.currency;
   }
-  assign('opensAt', input.opensAt ? new Date(input.opensAt) : undefined);
-  assign('closesAt', input.closesAt ? new Date(input.closesAt) : undefined);
-  assign('judgingEndsAt', input.judgingEndsAt ? new Date(input.judgingEndsAt) : undefined);
   assign('timeZone', input.timeZone);
   assign('winnersCount', input.winnersCount);
-  assign('judgesPerSubmission', input.judgesPerSubmission);
   assign('blindJudging', input.blindJudging);
   assign('maxSubmissionsPerSolver', input.maxSubmissionsPerSolver);
   assign('visibility', input.visibility);
   assign('allowedEmailDomains', input.allowedEmailDomains ? [...new Set(input.allowedEmailDomains)] : undefined);
+  if (input.phases) {
+    challenge.phases = input.phases.map((phaseInput, index) => applyPhaseInput(newPhase(index + 1), phaseInput));
+  } else {
+    applyPhaseInput(challenge.currentPhase, input);
+  }
+}
+
+/** A phase's facts from the input; absent properties keep their value. */
+function applyPhaseInput(phase: Phase, input: PhaseInputDto): Phase {
+  const assign = <K extends keyof Phase>(key: K, value: Phase[K] | undefined) => {
+    if (value !== undefined) phase[key] = value;
+  };
+  assign('name', input.name);
+  assign('opensAt', input.opensAt ? new Date(input.opensAt) : undefined);
+  assign('closesAt', input.closesAt ? new Date(input.closesAt) : undefined);
+  assign('judgingEndsAt', input.judgingEndsAt ? new Date(input.judgingEndsAt) : undefined);
+  assign('judgesPerSubmission', input.judgesPerSubmission);
+  assign('advanceCount', input.advanceCount);
   assign('rubric', input.rubric?.map((c) => ({ key: c.key, name: c.name, description: c.description, weight: c.weight, maxScore: c.maxScore })));
   assign('fields', input.fields?.map((f) => Object.fromEntries(Object.entries({ ...f }).filter(([, v]) => v !== undefined)) as unknown as FormField));
+  return phase;
+}
+
+function newPhase(number: number): Phase {
+  return Object.assign(new Phase(), {
+    id: randomUUID(),
+    number,
+    name: number === 1 ? 'Entries' : `Round ${number}`,
+    opensAt: null,
+    closesAt: null,
+    judgingEndsAt: null,
+    rubric: [],
+    fields: [],
+    judgesPerSubmission: 3,
+    advanceCount: null,
+    closedEarlyAt: null,
+    judgingStartedAt: null,
+    assignmentSeed: null,
+    firstEntryAt: null,
+    decidedAt: null,
+  });
 }
 
 /** The editable properties as plain JSON, for the audit log. */

@@ -24,4 +24,11 @@ export class EntityReader<T extends object> {
     const rows: object[] = db.queryRunner ? await db.query(text, parameters) : await preparedQuery(db.connection, text, parameters);
     return rows.length ? Object.assign(new this.entity(), rows[0]) : null;
   }
+
+  /** Every row matching `condition`, in the order `condition` ends with; prepared outside a transaction. */
+  async many(db: EntityManager, condition: string, parameters: unknown[]): Promise<T[]> {
+    const text = `${this.select} WHERE ${condition}`;
+    const rows: object[] = db.queryRunner ? await db.query(text, parameters) : await preparedQuery(db.connection, text, parameters);
+    return rows.map((row) => Object.assign(new this.entity(), row));
+  }
 }

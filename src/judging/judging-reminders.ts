@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Challenge } from '../challenges/challenge.entity';
+import { ChallengesService } from '../challenges/challenges.service';
 import { Clock } from '../common/clock';
 import { JobQueue } from '../notifications/job-queue';
 import { JudgingService } from './judging.service';
@@ -10,7 +10,7 @@ const QUEUE = 'judging-reminders';
 const AHEAD_HOURS = 48;
 
 /**
- * Judges with unfinished scorecards get one `judging-reminder` in the 48 hours before judgingEndsAt. A pg-boss
+ * Judges with unfinished scorecards get one `judging-reminder` in the 48 hours before their phase's judgingEndsAt. A pg-boss
  * schedule checks hourly on one instance; the dedupe key (challenge, judge, "final-48h") sends it once.
  */
 @Injectable()
@@ -20,6 +20,7 @@ export class JudgingReminders implements OnApplicationBootstrap {
   constructor(
     private readonly jobs: JobQueue,
     private readonly judging: JudgingService,
+    private readonly challenges: ChallengesService,
     private readonly clock: Clock,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
@@ -36,14 +37,17 @@ export class JudgingReminders implements OnApplicationBootstrap {
 
   async run(): Promise<number> {
     const now = this.clock.now();
-    const due = await this.db
-      .getRepository(Challenge)
-      .createQueryBuilder('c')
-      .where('c.judging_started_at IS NOT NULL AND c.announced_at IS NULL AND c.cancelled_at IS NULL')
-      .andWhere('c.judging_ends_at > :now AND c.judging_ends_at <= :until', { now, until: new Date(now.getTime() + AHEAD_HOURS * 3600_000) })
-      .getMany();
+    const due: { challenge_id: string; number: number }[] = await this.db.query(
+      `SELECT p.challenge_id, p.number FROM challenge_phases p JOIN challenges c ON c.id = p.challenge_id
+       WHERE c.announced_at IS NULL AND c.cancelled_at IS NULL AND phase_status(p, $1) = 'judging'
+         AND p.judging_ends_at > $1 AND p.judging_ends_at <= $2`,
+      [now, new Date(now.getTime() + AHEAD_HOURS * 3600_000)],
+    );
     let sent = 0;
-    for (const challenge of due) sent += await this.judging.sendReminders(challenge, 'final-48h');
+    for (const row of due) {
+      const challenge = await this.challenges.byId(this.db.manager, row.challenge_id);
+      sent += await this.judging.sendReminders(challenge, this.challenges.phaseOf(challenge, row.number), 'final-48h');
+    }
     return sent;
   }
 }

@@ -5,9 +5,13 @@ import { AuthService } from '../auth/auth.service';
 import { BearerGuard, CurrentUser, OptionalBearerGuard } from '../auth/guards';
 import type { User } from '../auth/user.entity';
 import { toUserView } from '../auth/user.view';
+import { PhaseQuery } from '../challenges/dto/challenge.dto';
 import { IdParam } from '../common/http/id-param.pipe';
+import { PhaseNumberParam } from '../challenges/phase-number.pipe';
+import { AdvancementService } from './advancement.service';
 import {
   AcceptInvitationDto,
+  AdvanceDto,
   ConflictDto,
   InviteJudgeDto,
   QueueQuery,
@@ -26,6 +30,7 @@ import { rankingCsv, scorecardsCsv, toAssignmentStatusView, toJudgeView, toQueue
 export class JudgingApiController {
   constructor(
     private readonly judging: JudgingService,
+    private readonly advancement: AdvancementService,
     private readonly auth: AuthService,
   ) {}
 
@@ -70,8 +75,8 @@ export class JudgingApiController {
 
   @Get('challenges/:id/judging/entries')
   @UseGuards(BearerGuard)
-  async entries(@CurrentUser() user: User, @Param('id') id: string) {
-    return (await this.judging.panelEntries(user, id)).entries;
+  async entries(@CurrentUser() user: User, @Param('id') id: string, @Query() query: PhaseQuery) {
+    return (await this.judging.panelEntries(user, id, query.phase)).entries;
   }
 
   @Post('challenges/:id/conflicts')
@@ -84,9 +89,18 @@ export class JudgingApiController {
   @Post('challenges/:id/judging/start')
   @HttpCode(200)
   @UseGuards(BearerGuard)
-  async start(@CurrentUser() user: User, @Param('id') id: string) {
-    const { challenge, assignments } = await this.judging.startJudging(user, id);
-    return { status: 'judging', assignments, seed: challenge.assignmentSeed };
+  async start(@CurrentUser() user: User, @Param('id') id: string, @Query() query: PhaseQuery) {
+    const { phase, assignments } = await this.judging.startJudging(user, id, query.phase);
+    return { status: 'judging', phase: phase.number, assignments, seed: phase.assignmentSeed };
+  }
+
+  /** Ends an earlier phase: the chosen entries advance, every entrant of the phase gets one `phase-result`. */
+  @Post('challenges/:id/phases/:number/advance')
+  @HttpCode(200)
+  @UseGuards(BearerGuard)
+  async advance(@CurrentUser() user: User, @Param('id') id: string, @Param('number', PhaseNumberParam) number: number, @Body() body: AdvanceDto) {
+    const { phase, advanced, warnings } = await this.advancement.advance(user, id, number, body);
+    return { phase: phase.number, advanced, warnings };
   }
 
   @Get('me/assignments')
@@ -132,8 +146,8 @@ export class JudgingApiController {
 
   @Get('challenges/:id/judging/progress')
   @UseGuards(BearerGuard)
-  async progress(@CurrentUser() user: User, @Param('id') id: string) {
-    const { overall, judges } = await this.judging.progress(user, id);
+  async progress(@CurrentUser() user: User, @Param('id') id: string, @Query() query: PhaseQuery) {
+    const { overall, judges } = await this.judging.progress(user, id, query.phase);
     return { overall, judges };
   }
 
@@ -148,10 +162,10 @@ export class JudgingApiController {
   @Get('challenges/:id/ranking')
   @UseGuards(BearerGuard)
   async ranking(@CurrentUser() user: User, @Param('id') id: string, @Query() query: RankingQuery, @Res({ passthrough: true }) res: Response) {
-    const { challenge, ranking } = await this.judging.ranking(user, id, query.normalize ?? 'none');
+    const { challenge, phase, ranking } = await this.judging.ranking(user, id, query.normalize ?? 'none', query.phase);
     if (query.format === 'csv') {
       res.type('text/csv').attachment(`${challenge.slug}-ranking-${ranking.normalize}.csv`);
-      return rankingCsv(ranking, challenge.rubric.map((c) => c.key));
+      return rankingCsv(ranking, phase.rubric.map((c) => c.key));
     }
     return ranking.entries;
   }
@@ -160,17 +174,17 @@ export class JudgingApiController {
   @Get('challenges/:id/ranking/summary')
   @UseGuards(BearerGuard)
   async rankingSummary(@CurrentUser() user: User, @Param('id') id: string, @Query() query: RankingQuery) {
-    const { ranking } = await this.judging.ranking(user, id, query.normalize ?? 'none');
+    const { ranking } = await this.judging.ranking(user, id, query.normalize ?? 'none', query.phase);
     return { normalize: ranking.normalize, judges: ranking.judges, agreement: ranking.agreement, tieBreak: ranking.tieBreak };
   }
 
   @Get('challenges/:id/scorecards')
   @UseGuards(BearerGuard)
   async scorecards(@CurrentUser() user: User, @Param('id') id: string, @Query() query: RankingQuery, @Res({ passthrough: true }) res: Response) {
-    const { challenge, rows } = await this.judging.scorecards(user, id);
+    const { challenge, phase, rows } = await this.judging.scorecards(user, id, query.phase);
     if (query.format === 'csv') {
       res.type('text/csv').attachment(`${challenge.slug}-scorecards.csv`);
-      return scorecardsCsv(rows, challenge.rubric.map((c) => c.key));
+      return scorecardsCsv(rows, phase.rubric.map((c) => c.key));
     }
     return rows.map((r) => ({
       assignmentId: r.assignment_id,

@@ -67,6 +67,9 @@ export class Assignment {
   @Column('uuid', { name: 'challenge_id' })
   challengeId: string;
 
+  @Column('uuid', { name: 'phase_id' })
+  phaseId: string;
+
   @Column('uuid', { name: 'submission_id' })
   submissionId: string;
 

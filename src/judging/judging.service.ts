@@ -5,9 +5,10 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { hashSecretToken, newSecretToken } from '../auth/secret-token';
 import { User } from '../auth/user.entity';
-import { statusOf } from '../challenges/challenge-status';
-import { Challenge } from '../challenges/challenge.entity';
+import { phaseStatusIn, statusOf } from '../challenges/challenge-status';
+import type { Challenge } from '../challenges/challenge.entity';
 import { ChallengesService } from '../challenges/challenges.service';
+import type { Phase } from '../challenges/phase.entity';
 import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationFailedError, type FieldError } from '../common/errors/domain-errors';
@@ -37,6 +38,7 @@ export interface JudgeRow {
 export interface QueueItem {
   assignment: Assignment;
   challenge: Challenge;
+  phase: Phase;
   submission: Submission;
   files: SubmissionFile[];
   scorecard: Scorecard | null;
@@ -104,16 +106,19 @@ export class JudgingService implements OnModuleInit {
     });
   }
 
-  async panel(actor: User, challengeId: string): Promise<{ challenge: Challenge; judges: JudgeRow[]; conflicts: Conflict[] }> {
+  /** The panel, with each judge's assignments counted in one phase (the current one when absent). */
+  async panel(actor: User, challengeId: string, phaseNumber?: number): Promise<{ challenge: Challenge; phase: Phase; judges: JudgeRow[]; conflicts: Conflict[] }> {
     const challenge = await this.challenges.getManaged(actor, challengeId);
+    const phase = this.challenges.phaseOf(challenge, phaseNumber);
     const judges = await this.db.getRepository(Judge).find({ where: { challengeId: challenge.id }, order: { invitedAt: 'ASC' } });
     const counts: { judge_id: string; status: AssignmentStatus; n: number }[] = await this.db.query(
-      `SELECT judge_id, status, count(*)::int AS n FROM assignments WHERE challenge_id = $1 GROUP BY 1, 2`,
-      [challenge.id],
+      `SELECT judge_id, status, count(*)::int AS n FROM assignments WHERE phase_id = $1 GROUP BY 1, 2`,
+      [phase.id],
     );
     const conflicts = await this.db.getRepository(Conflict).find({ where: { challengeId: challenge.id }, order: { createdAt: 'ASC' } });
     return {
       challenge,
+      phase,
       conflicts,
       judges: judges.map((judge) => ({
         judge,
@@ -138,7 +143,7 @@ export class JudgingService implements OnModuleInit {
   async invitation(token: string): Promise<{ judge: Judge; challenge: Challenge }> {
     const judge = await this.db.getRepository(Judge).findOneBy({ invitationHash: hashSecretToken(token) });
     if (!judge || judge.status === 'removed') throw new NotFoundError('invitation');
-    return { judge, challenge: await this.db.getRepository(Challenge).findOneByOrFail({ id: judge.challengeId }) };
+    return { judge, challenge: await this.challenges.byId(this.db.manager, judge.challengeId) };
   }
 
   /**
@@ -163,8 +168,7 @@ export class JudgingService implements OnModuleInit {
         throw ValidationFailedError.field('password', 'is required to create your account (or sign in first)');
       }
       if (judge.status === 'accepted' && judge.userId === user.id) return { judge, user, created };
-      const challenge = await tx.getRepository(Challenge).findOneByOrFail({ id: judge.challengeId });
-      const submitted = await tx.getRepository(Submission).existsBy({ challengeId: challenge.id, solverId: user.id, status: 'submitted' });
+      const submitted = await tx.getRepository(Submission).existsBy({ challengeId: judge.challengeId, solverId: user.id, status: 'submitted' });
       if (submitted) throw new ConflictError('You have an entry in this challenge, so you cannot judge it.', 'own-entry');
       Object.assign(judge, { status: 'accepted', userId: user.id, name: judge.name || user.name, respondedAt: this.clock.now() });
       await tx.getRepository(Judge).save(judge);
@@ -184,16 +188,17 @@ export class JudgingService implements OnModuleInit {
   // ---- conflicts and assignment ------------------------------------------------------------------------------
 
   /** The blind list of submitted, eligible entries (ids and titles), for the panel to declare conflicts. */
-  async panelEntries(actor: User, challengeId: string): Promise<{ challenge: Challenge; entries: { id: string; title: string; conflicted: boolean }[] }> {
+  async panelEntries(actor: User, challengeId: string, phaseNumber?: number): Promise<{ challenge: Challenge; phase: Phase; entries: { id: string; title: string; conflicted: boolean }[] }> {
     const challenge = await this.challenges.getVisible(actor, challengeId);
+    const phase = this.challenges.phaseOf(challenge, phaseNumber);
     const judge = await this.judgeOf(actor, challenge.id);
     if (!judge && !(await this.challenges.isManager(actor, challenge.id))) throw new NotAllowedError('Only this challenge\'s judges can see its entries.');
     const rows: { id: string; title: string; conflicted: boolean }[] = await this.db.query(
       `SELECT s.id, s.title, EXISTS (SELECT 1 FROM conflicts c WHERE c.submission_id = s.id AND c.judge_id = $2) AS conflicted
-       FROM submissions s WHERE s.challenge_id = $1 AND s.status = 'submitted' AND s.ineligible_at IS NULL ORDER BY s.submitted_at, s.id`,
-      [challenge.id, judge?.id ?? null],
+       FROM submissions s WHERE s.phase_id = $1 AND s.status = 'submitted' AND s.ineligible_at IS NULL ORDER BY s.submitted_at, s.id`,
+      [phase.id, judge?.id ?? null],
     );
-    return { challenge, entries: rows };
+    return { challenge, phase, entries: rows };
   }
 
   /** A judge declares a conflict for itself; a manager may record one for any judge of the panel. */
@@ -213,23 +218,27 @@ export class JudgingService implements OnModuleInit {
     return conflict;
   }
 
-  /** Closed → judging: every eligible entry gets judgesPerSubmission judges, balanced, deterministic for the stored seed. */
-  async startJudging(actor: User, challengeId: string): Promise<{ challenge: Challenge; assignments: number }> {
+  /**
+   * Closed → judging, for one phase (the current one when absent): every eligible entry of the phase gets the
+   * phase's judgesPerSubmission judges, balanced, deterministic for the stored seed.
+   */
+  async startJudging(actor: User, challengeId: string, phaseNumber?: number): Promise<{ challenge: Challenge; phase: Phase; assignments: number }> {
     return this.db.transaction(async (tx) => {
       const challenge = await this.challenges.lockForManager(tx, actor, challengeId);
-      const status = statusOf(challenge, this.clock.now());
-      if (status !== 'closed') throw new ConflictError(`Judging starts after entries close; this challenge is ${status}.`, 'not-closed');
+      const phase = this.challenges.phaseOf(challenge, phaseNumber);
+      const status = this.phaseStatus(challenge, phase);
+      if (status !== 'closed') throw new ConflictError(`Judging starts after entries close; this ${phaseNumber ? 'phase' : 'challenge'} is ${status}.`, 'not-closed');
       const entries: { id: string; solver_id: string }[] = await tx.query(
-        `SELECT id, solver_id FROM submissions WHERE challenge_id = $1 AND status = 'submitted' AND ineligible_at IS NULL`,
-        [challenge.id],
+        `SELECT id, solver_id FROM submissions WHERE phase_id = $1 AND status = 'submitted' AND ineligible_at IS NULL`,
+        [phase.id],
       );
       const judges = await tx.getRepository(Judge).findBy({ challengeId: challenge.id, status: 'accepted' });
       const conflicts = await tx.getRepository(Conflict).findBy({ challengeId: challenge.id });
-      const seed = challenge.assignmentSeed ?? randomInt(1, 2 ** 31 - 1);
+      const seed = phase.assignmentSeed ?? randomInt(1, 2 ** 31 - 1);
       const result = assignJudges({
         entries: entries.map((e) => ({ id: e.id, solverId: e.solver_id })),
         judges: judges.map((j) => ({ id: j.id, userId: j.userId! })),
-        perEntry: challenge.judgesPerSubmission,
+        perEntry: phase.judgesPerSubmission,
         conflicts: new Set(conflicts.map((c) => `${c.judgeId}:${c.submissionId}`)),
         seed,
       });
@@ -237,22 +246,22 @@ export class JudgingService implements OnModuleInit {
       const now = this.clock.now();
       if (result.pairs.length) {
         await tx.query(
-          `INSERT INTO assignments (challenge_id, submission_id, judge_id, status, created_at, updated_at)
-           SELECT $1, p.submission_id, p.judge_id, 'pending', $2, $2 FROM jsonb_to_recordset($3::jsonb) AS p(submission_id uuid, judge_id uuid)`,
-          [challenge.id, now, JSON.stringify(result.pairs.map((p) => ({ submission_id: p.entryId, judge_id: p.judgeId })))],
+          `INSERT INTO assignments (challenge_id, phase_id, submission_id, judge_id, status, created_at, updated_at)
+           SELECT $1, $4, p.submission_id, p.judge_id, 'pending', $2, $2 FROM jsonb_to_recordset($3::jsonb) AS p(submission_id uuid, judge_id uuid)`,
+          [challenge.id, now, JSON.stringify(result.pairs.map((p) => ({ submission_id: p.entryId, judge_id: p.judgeId }))), phase.id],
         );
       }
-      await tx.getRepository(Challenge).update(challenge.id, { judgingStartedAt: now, assignmentSeed: seed, updatedAt: now });
+      await this.challenges.markJudgingStarted(tx, phase, seed, now);
       const perJudge = new Map<string, number>();
       for (const pair of result.pairs) perJudge.set(pair.judgeId, (perJudge.get(pair.judgeId) ?? 0) + 1);
       await this.outbox.enqueue(
         tx,
         judges
           .filter((j) => perJudge.has(j.id))
-          .map((j) => this.assignmentsMessage(challenge, j, perJudge.get(j.id)!, `judging-assignments:${challenge.id}:${j.id}`)),
+          .map((j) => this.assignmentsMessage(challenge, phase, j, perJudge.get(j.id)!, `judging-assignments:${challenge.id}:${j.id}${phase.number > 1 ? `:phase-${phase.number}` : ''}`)),
       );
-      await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'judging.started', after: { seed, entries: entries.length, judges: judges.length, assignments: result.pairs.length } });
-      return { challenge: { ...challenge, judgingStartedAt: now, assignmentSeed: seed }, assignments: result.pairs.length };
+      await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'judging.started', after: { phase: phase.number, seed, entries: entries.length, judges: judges.length, assignments: result.pairs.length } });
+      return { challenge, phase, assignments: result.pairs.length };
     });
   }
 
@@ -277,7 +286,7 @@ export class JudgingService implements OnModuleInit {
       if (!target) throw ValidationFailedError.field('judgeId', 'is not an accepted judge who may take this entry');
       Object.assign(assignment, { status: 'recused', recusalReason: `Reassigned by ${actor.name}`, updatedAt: this.clock.now() });
       await tx.getRepository(Assignment).save(assignment);
-      const created = await this.createAssignment(tx, challenge, assignment.submissionId, target.judge);
+      const created = await this.createAssignment(tx, challenge, assignment, target.judge);
       await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'assignment.reassigned', before: { judgeId: assignment.judgeId }, after: { judgeId, assignmentId: created.id } });
       return created;
     });
@@ -304,13 +313,13 @@ export class JudgingService implements OnModuleInit {
 
   async saveScorecard(actor: User, assignmentId: string, input: ScorecardInput): Promise<{ assignment: Assignment; scorecard: Scorecard }> {
     return this.db.transaction(async (tx) => {
-      const { assignment, challenge } = await this.lockOwnAssignment(tx, actor, assignmentId);
-      const status = statusOf(challenge, this.clock.now());
-      if (status !== 'judging') throw new ConflictError(`Scorecards can be changed only while judging; this challenge is ${status}.`, 'not-judging');
+      const { assignment, challenge, phase } = await this.lockOwnAssignment(tx, actor, assignmentId);
+      const status = this.phaseStatus(challenge, phase);
+      if (status !== 'judging') throw new ConflictError(`Scorecards can be changed only while judging; this ${challenge.phases.length > 1 ? 'phase' : 'challenge'} is ${status}.`, 'not-judging');
       if (assignment.status === 'recused') throw new ConflictError('You recused yourself from this entry.', 'recused');
       const existing = await tx.getRepository(Scorecard).findOneBy({ assignmentId });
       if (existing?.final) throw new ConflictError('This scorecard is final; a manager can reopen it.', 'scorecard-final');
-      const scores = this.checkScores(challenge, input);
+      const scores = this.checkScores(phase, input);
       const now = this.clock.now();
       const scorecard = Object.assign(existing ?? new Scorecard(), {
         assignmentId,
@@ -333,7 +342,7 @@ export class JudgingService implements OnModuleInit {
     return this.db.transaction(async (tx) => {
       const assignment = await this.lockAssignment(tx, assignmentId);
       const challenge = await this.challenges.lockForManager(tx, actor, assignment.challengeId);
-      if (statusOf(challenge, this.clock.now()) !== 'judging') throw new ConflictError('Scorecards can be reopened only while judging.', 'not-judging');
+      if (this.phaseStatus(challenge, this.assignmentPhase(challenge, assignment)) !== 'judging') throw new ConflictError('Scorecards can be reopened only while judging.', 'not-judging');
       const scorecard = await tx.getRepository(Scorecard).findOneBy({ assignmentId });
       if (!scorecard?.final) throw new ConflictError('Only a final scorecard can be reopened.', 'not-final');
       const now = this.clock.now();
@@ -347,8 +356,8 @@ export class JudgingService implements OnModuleInit {
 
   // ---- progress, reminders, ranking --------------------------------------------------------------------------
 
-  async progress(actor: User, challengeId: string) {
-    const { challenge, judges } = await this.panel(actor, challengeId);
+  async progress(actor: User, challengeId: string, phaseNumber?: number) {
+    const { challenge, phase, judges } = await this.panel(actor, challengeId, phaseNumber);
     const active = judges.filter((row) => row.judge.status === 'accepted' || Object.values(row.counts).some((n) => n > 0));
     const perJudge = active.map(({ judge, counts }) => {
       const assigned = counts.pending + counts.draft + counts.submitted;
@@ -358,6 +367,7 @@ export class JudgingService implements OnModuleInit {
     const assigned = sum('assigned');
     return {
       challenge,
+      phase,
       overall: { assigned, submitted: sum('submitted'), draft: sum('draft'), pending: sum('pending'), recused: sum('recused'), percent: assigned ? Math.round((sum('submitted') / assigned) * 100) : 0 },
       judges: perJudge,
     };
@@ -367,53 +377,54 @@ export class JudgingService implements OnModuleInit {
   async remind(actor: User, challengeId: string): Promise<number> {
     const challenge = await this.challenges.getManaged(actor, challengeId);
     if (statusOf(challenge, this.clock.now()) !== 'judging') throw new ConflictError('Reminders go out while judging.', 'not-judging');
-    return this.sendReminders(challenge, this.clock.now().toISOString().slice(0, 10));
+    return this.sendReminders(challenge, challenge.currentPhase, this.clock.now().toISOString().slice(0, 10));
   }
 
-  async sendReminders(challenge: Challenge, occasion: string): Promise<number> {
+  async sendReminders(challenge: Challenge, phase: Phase, occasion: string): Promise<number> {
     const rows: { judge_id: string; email: string; name: string; left: number }[] = await this.db.query(
       `SELECT j.id AS judge_id, j.email, j.name, count(*)::int AS left FROM assignments a JOIN judges j ON j.id = a.judge_id
-       WHERE a.challenge_id = $1 AND a.status IN ('pending','draft') AND j.status = 'accepted' GROUP BY j.id, j.email, j.name`,
-      [challenge.id],
+       WHERE a.phase_id = $1 AND a.status IN ('pending','draft') AND j.status = 'accepted' GROUP BY j.id, j.email, j.name`,
+      [phase.id],
     );
     const messages: MessageRequest[] = rows.map((row) => ({
       template: 'judging-reminder',
       to: row.email,
-      dedupeKey: `judging-reminder:${challenge.id}:${row.judge_id}:${occasion}`,
+      dedupeKey: `judging-reminder:${challenge.id}:${row.judge_id}:${occasion}${phase.number > 1 ? `:phase-${phase.number}` : ''}`,
       data: {
         name: row.name,
         challengeTitle: challenge.title,
         left: row.left,
-        judgingEndsAt: challenge.judgingEndsAt ? formatDateTime(challenge.judgingEndsAt, challenge.timeZone) : '',
+        judgingEndsAt: phase.judgingEndsAt ? formatDateTime(phase.judgingEndsAt, challenge.timeZone) : '',
         link: `${this.config.publicUrl}/judge?challengeId=${challenge.id}`,
       },
     }));
     return this.db.transaction((tx) => this.outbox.enqueue(tx, messages));
   }
 
-  async ranking(actor: User, challengeId: string, normalize: Normalization): Promise<{ challenge: Challenge; ranking: Ranking }> {
+  async ranking(actor: User, challengeId: string, normalize: Normalization, phaseNumber?: number): Promise<{ challenge: Challenge; phase: Phase; ranking: Ranking }> {
     const challenge = await this.challenges.getManaged(actor, challengeId);
-    return { challenge, ranking: await this.rankingOf(challenge, normalize) };
+    const phase = this.challenges.phaseOf(challenge, phaseNumber);
+    return { challenge, phase, ranking: await this.rankingOf(phase, normalize) };
   }
 
-  /** The ranking from final scorecards of submitted, eligible entries (used by awards too). */
-  async rankingOf(challenge: Challenge, normalize: Normalization, db: EntityManager = this.db.manager): Promise<Ranking> {
+  /** The ranking of one phase from final scorecards of its submitted, eligible entries (used by advancement and awards). */
+  async rankingOf(phase: Phase, normalize: Normalization, db: EntityManager = this.db.manager): Promise<Ranking> {
     const entries = (): Promise<{ id: string; title: string; submittedAt: Date }[]> =>
-      db.query(`SELECT id, title, submitted_at AS "submittedAt" FROM submissions WHERE challenge_id = $1 AND status = 'submitted' AND ineligible_at IS NULL`, [challenge.id]);
+      db.query(`SELECT id, title, submitted_at AS "submittedAt" FROM submissions WHERE phase_id = $1 AND status = 'submitted' AND ineligible_at IS NULL`, [phase.id]);
     // Each criterion comes out as a float column named by its key (keys are lower-case, so they cannot clash with the
     // camel-case ids): the row itself then serves as the scores, with no jsonb to parse.
-    const keys = challenge.rubric.map((c) => c.key);
+    const keys = phase.rubric.map((c) => c.key);
     const scorecards = (): Promise<({ entryId: string; judgeId: string } & Record<string, number>)[]> =>
       db.query(
         `SELECT a.submission_id AS "entryId", a.judge_id AS "judgeId", ${keys.map((key, i) => `coalesce((sc.scores->>$${i + 2})::float8, 0) AS "${key}"`).join(', ')}
          FROM scorecards sc JOIN assignments a ON a.id = sc.assignment_id
-         WHERE a.challenge_id = $1 AND sc.final AND a.status = 'submitted'`,
-        [challenge.id, ...keys],
+         WHERE a.phase_id = $1 AND sc.final AND a.status = 'submitted'`,
+        [phase.id, ...keys],
       );
     // Inside a caller's transaction the two reads share its connection; otherwise they run side by side.
     const [entryRows, cardRows] = db === this.db.manager ? await Promise.all([entries(), scorecards()]) : [await entries(), await scorecards()];
     return rankEntries({
-      rubric: challenge.rubric,
+      rubric: phase.rubric,
       entries: entryRows,
       scorecards: cardRows.map((row) => ({ entryId: row.entryId, judgeId: row.judgeId, scores: row })),
       normalize,
@@ -421,15 +432,15 @@ export class JudgingService implements OnModuleInit {
   }
 
   /** Each judge's final weighted scores: lowest, highest, mean (for the spread chart). */
-  async judgeSpreads(challenge: Challenge, names: Map<string, string>): Promise<{ name: string; min: number; max: number; mean: number; scorecards: number }[]> {
+  async judgeSpreads(phase: Phase, names: Map<string, string>): Promise<{ name: string; min: number; max: number; mean: number; scorecards: number }[]> {
     const rows: { judge_id: string; scores: Record<string, number> }[] = await this.db.query(
-      `SELECT a.judge_id, sc.scores FROM scorecards sc JOIN assignments a ON a.id = sc.assignment_id WHERE a.challenge_id = $1 AND sc.final`,
-      [challenge.id],
+      `SELECT a.judge_id, sc.scores FROM scorecards sc JOIN assignments a ON a.id = sc.assignment_id WHERE a.phase_id = $1 AND sc.final`,
+      [phase.id],
     );
     const byJudge = new Map<string, number[]>();
     for (const row of rows) {
       const values = byJudge.get(row.judge_id) ?? [];
-      values.push(weightedScore(challenge.rubric, row.scores));
+      values.push(weightedScore(phase.rubric, row.scores));
       byJudge.set(row.judge_id, values);
     }
     const round = (n: number) => Math.round(n * 10) / 10;
@@ -442,24 +453,56 @@ export class JudgingService implements OnModuleInit {
     }));
   }
 
+  /** Judges' feedback per entry, in the order it was given; never the panel notes. */
+  async feedbackFor(challenge: Challenge, submissionIds: string[], db: EntityManager = this.db.manager): Promise<Map<string, { judge: string; text: string }[]>> {
+    const rows: { submission_id: string; judge_name: string; feedback: string }[] = await db.query(
+      `SELECT a.submission_id, j.name AS judge_name, sc.feedback FROM scorecards sc
+       JOIN assignments a ON a.id = sc.assignment_id JOIN judges j ON j.id = a.judge_id
+       WHERE a.submission_id = ANY($1) AND sc.final AND a.status = 'submitted'
+       ORDER BY a.submission_id, sc.submitted_at, a.id`,
+      [submissionIds],
+    );
+    const byEntry = new Map<string, { judge: string; text: string }[]>();
+    for (const row of rows) {
+      const list = byEntry.get(row.submission_id) ?? [];
+      list.push({ judge: challenge.blindJudging ? `Judge ${list.length + 1}` : row.judge_name, text: row.feedback });
+      byEntry.set(row.submission_id, list);
+    }
+    return byEntry;
+  }
+
+  /** How many assignments of a phase still lack a final scorecard (recused ones do not count). */
+  async unfinishedAssignments(tx: EntityManager, phase: Phase): Promise<number> {
+    return tx.getRepository(Assignment).countBy({ phaseId: phase.id, status: In(UNFINISHED) });
+  }
+
   /** Every scorecard of a challenge, for managers (panel notes included: they stay with the panel). */
-  async scorecards(actor: User, challengeId: string) {
+  async scorecards(actor: User, challengeId: string, phaseNumber?: number) {
     const challenge = await this.challenges.getManaged(actor, challengeId);
+    const phase = this.challenges.phaseOf(challenge, phaseNumber);
     const rows: { assignment_id: string; submission_id: string; title: string; receipt: string; judge_id: string; judge_name: string; judge_email: string; status: AssignmentStatus; scores: Record<string, number> | null; feedback: string | null; note: string | null; final: boolean | null; submitted_at: Date | null }[] =
       await this.db.query(
         `SELECT a.id AS assignment_id, a.submission_id, s.title, s.receipt, j.id AS judge_id, j.name AS judge_name, j.email AS judge_email,
                 a.status, sc.scores, sc.feedback, sc.note, sc.final, sc.submitted_at
          FROM assignments a JOIN submissions s ON s.id = a.submission_id JOIN judges j ON j.id = a.judge_id
          LEFT JOIN scorecards sc ON sc.assignment_id = a.id
-         WHERE a.challenge_id = $1 ORDER BY s.receipt, j.name`,
-        [challenge.id],
+         WHERE a.phase_id = $1 ORDER BY s.receipt, j.name`,
+        [phase.id],
       );
-    return { challenge, rows };
+    return { challenge, phase, rows };
   }
 
   // ---- helpers -----------------------------------------------------------------------------------------------
 
-  private assignmentsMessage(challenge: Challenge, judge: Judge, count: number, dedupeKey: string): MessageRequest {
+  private phaseStatus(challenge: Challenge, phase: Phase): string {
+    return phaseStatusIn(challenge, phase, this.clock.now());
+  }
+
+  private assignmentPhase(challenge: Challenge, assignment: Assignment): Phase {
+    return challenge.phases.find((p) => p.id === assignment.phaseId)!;
+  }
+
+  private assignmentsMessage(challenge: Challenge, phase: Phase, judge: Judge, count: number, dedupeKey: string): MessageRequest {
     return {
       template: 'judging-assignments',
       to: judge.email,
@@ -468,7 +511,7 @@ export class JudgingService implements OnModuleInit {
         name: judge.name,
         challengeTitle: challenge.title,
         count,
-        judgingEndsAt: challenge.judgingEndsAt ? formatDateTime(challenge.judgingEndsAt, challenge.timeZone) : '',
+        judgingEndsAt: phase.judgingEndsAt ? formatDateTime(phase.judgingEndsAt, challenge.timeZone) : '',
         blind: challenge.blindJudging,
         link: `${this.config.publicUrl}/judge?challengeId=${challenge.id}`,
       },
@@ -478,18 +521,28 @@ export class JudgingService implements OnModuleInit {
   private async recuseAndReassign(tx: EntityManager, challenge: Challenge, assignment: Assignment, reason: string): Promise<{ assignment: Assignment; reassignedTo: Judge | null }> {
     Object.assign(assignment, { status: 'recused', recusalReason: reason, updatedAt: this.clock.now() });
     await tx.getRepository(Assignment).save(assignment);
-    if (!challenge.judgingStartedAt) return { assignment, reassignedTo: null };
+    if (!this.assignmentPhase(challenge, assignment).judgingStartedAt) return { assignment, reassignedTo: null };
     const [least] = await this.eligibleJudges(tx, challenge, assignment.submissionId);
     if (!least) return { assignment, reassignedTo: null };
-    await this.createAssignment(tx, challenge, assignment.submissionId, least.judge);
+    await this.createAssignment(tx, challenge, assignment, least.judge);
     return { assignment, reassignedTo: least.judge };
   }
 
-  private async createAssignment(tx: EntityManager, challenge: Challenge, submissionId: string, judge: Judge): Promise<Assignment> {
+  /** A new assignment of `replaced`'s entry (same phase) to `judge`. */
+  private async createAssignment(tx: EntityManager, challenge: Challenge, replaced: Assignment, judge: Judge): Promise<Assignment> {
     const now = this.clock.now();
-    const created = tx.getRepository(Assignment).create({ challengeId: challenge.id, submissionId, judgeId: judge.id, status: 'pending', recusalReason: null, createdAt: now, updatedAt: now });
+    const created = tx.getRepository(Assignment).create({
+      challengeId: challenge.id,
+      phaseId: replaced.phaseId,
+      submissionId: replaced.submissionId,
+      judgeId: judge.id,
+      status: 'pending',
+      recusalReason: null,
+      createdAt: now,
+      updatedAt: now,
+    });
     await tx.getRepository(Assignment).insert(created);
-    await this.outbox.enqueue(tx, [this.assignmentsMessage(challenge, judge, 1, `judging-assignment:${created.id}`)]);
+    await this.outbox.enqueue(tx, [this.assignmentsMessage(challenge, this.assignmentPhase(challenge, replaced), judge, 1, `judging-assignment:${created.id}`)]);
     return created;
   }
 
@@ -534,23 +587,24 @@ export class JudgingService implements OnModuleInit {
   }
 
   /** The actor's own assignment, locked; 404 for anyone else's (judges never learn about other judges' work). */
-  private async lockOwnAssignment(tx: EntityManager, actor: User, assignmentId: string): Promise<{ assignment: Assignment; challenge: Challenge; judge: Judge }> {
+  private async lockOwnAssignment(tx: EntityManager, actor: User, assignmentId: string): Promise<{ assignment: Assignment; challenge: Challenge; phase: Phase; judge: Judge }> {
     const assignment = await this.lockAssignment(tx, assignmentId);
     const judge = await tx.getRepository(Judge).findOneByOrFail({ id: assignment.judgeId });
     if (judge.userId !== actor.id || judge.status !== 'accepted') throw new NotFoundError('assignment');
-    const challenge = await tx.getRepository(Challenge).findOneByOrFail({ id: assignment.challengeId });
-    return { assignment, challenge, judge };
+    const challenge = await this.challenges.byId(tx, assignment.challengeId);
+    return { assignment, challenge, phase: this.assignmentPhase(challenge, assignment), judge };
   }
 
   private async describe(assignments: Assignment[]): Promise<QueueItem[]> {
     if (!assignments.length) return [];
     const submissions = await this.db.getRepository(Submission).findBy({ id: In([...new Set(assignments.map((a) => a.submissionId))]) });
-    const challenges = await this.db.getRepository(Challenge).findBy({ id: In([...new Set(assignments.map((a) => a.challengeId))]) });
+    const challenges = await this.challenges.byIds(this.db.manager, [...new Set(assignments.map((a) => a.challengeId))]);
     const files = await this.db.getRepository(SubmissionFile).findBy({ submissionId: In(submissions.map((s) => s.id)) });
     const scorecards = await this.db.getRepository(Scorecard).findBy({ assignmentId: In(assignments.map((a) => a.id)) });
     return assignments.map((assignment) => ({
       assignment,
-      challenge: challenges.find((c) => c.id === assignment.challengeId)!,
+      challenge: challenges.get(assignment.challengeId)!,
+      phase: this.assignmentPhase(challenges.get(assignment.challengeId)!, assignment),
       submission: submissions.find((s) => s.id === assignment.submissionId)!,
       files: files.filter((f) => f.submissionId === assignment.submissionId),
       scorecard: scorecards.find((s) => s.assignmentId === assignment.id) ?? null,
@@ -558,10 +612,10 @@ export class JudgingService implements OnModuleInit {
   }
 
   /** Integers within 0..maxScore for known criteria; a final scorecard needs every criterion and feedback. */
-  private checkScores(challenge: Challenge, input: ScorecardInput): Record<string, number> {
+  private checkScores(phase: Phase, input: ScorecardInput): Record<string, number> {
     const errors: FieldError[] = [];
     const scores: Record<string, number> = {};
-    const criteria = new Map(challenge.rubric.map((c) => [c.key, c]));
+    const criteria = new Map(phase.rubric.map((c) => [c.key, c]));
     for (const [key, value] of Object.entries(input.scores)) {
       const criterion = criteria.get(key);
       if (!criterion) errors.push({ field: `scores.${key}`, message: 'is not a criterion of this rubric' });
@@ -571,7 +625,7 @@ export class JudgingService implements OnModuleInit {
       } else scores[key] = value;
     }
     if (input.final) {
-      for (const criterion of challenge.rubric) {
+      for (const criterion of phase.rubric) {
         if (scores[criterion.key] === undefined && !errors.some((e) => e.field === `scores.${criterion.key}`)) errors.push({ field: `scores.${criterion.key}`, message: 'is required to submit' });
       }
       if (!input.feedback?.trim()) errors.push({ field: 'feedback', message: 'is required to submit: the solver receives it' });

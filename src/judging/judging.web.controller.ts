@@ -12,7 +12,9 @@ import { IdParam } from '../common/http/id-param.pipe';
 import { validateDto } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { answerText } from '../submissions/submissions.service';
-import { AcceptInvitationDto, ConflictDto, InviteJudgeDto, ReopenDto, RecuseDto, ScorecardDto } from './dto/judging.dto';
+import { PhaseNumberParam } from '../challenges/phase-number.pipe';
+import { AdvancementService } from './advancement.service';
+import { AcceptInvitationDto, AdvanceDto, ConflictDto, InviteJudgeDto, ReopenDto, RecuseDto, ScorecardDto } from './dto/judging.dto';
 import { judgeSpreadChart, scoreHistogram } from './charts';
 import { JudgingService } from './judging.service';
 import { rankingCsv, scorecardsCsv, toJudgeView, toQueueItemView } from './judging.views';
@@ -26,6 +28,7 @@ const wholeNumberOrRaw = (value: unknown) => (typeof value === 'string' && /^\d+
 export class JudgingWebController {
   constructor(
     private readonly judging: JudgingService,
+    private readonly advancement: AdvancementService,
     private readonly auth: AuthService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -170,8 +173,8 @@ export class JudgingWebController {
 
   @Get('manage/challenges/:id/judging')
   @UseGuards(SignedInGuard)
-  async progressPage(@CurrentUser() user: User, @Param('id') id: string, @Query('reminded') reminded: string | undefined, @Res() res: Response) {
-    res.render('judging/progress', { ...(await this.progressModel(user, id)), reminded });
+  async progressPage(@CurrentUser() user: User, @Param('id') id: string, @Query('reminded') reminded: string | undefined, @Query('advanced') advanced: string | undefined, @Res() res: Response) {
+    res.render('judging/progress', { ...(await this.progressModel(user, id)), reminded, advanced });
   }
 
   @Post('manage/challenges/:id/judging/start')
@@ -193,6 +196,17 @@ export class JudgingWebController {
     res.redirect(303, `/manage/challenges/${model.challenge.id}/judging?reminded=${count}`);
   }
 
+  @Post('manage/challenges/:id/phases/:number/advance')
+  @UseGuards(SignedInGuard)
+  @FormView('judging/progress')
+  async advance(@CurrentUser() user: User, @Param('id') id: string, @Param('number', PhaseNumberParam) number: number, @Body() form: Form, @Res() res: Response) {
+    const model = await this.progressModel(user, id);
+    Object.assign(res.locals, model);
+    const input = await validateDto(AdvanceDto, { fromRanking: true, force: form.force === 'true' || undefined, reason: text(form.reason) || undefined });
+    await this.advancement.advance(user, id, number, input);
+    res.redirect(303, `/manage/challenges/${model.challenge.id}/judging?advanced=${number}`);
+  }
+
   @Get('manage/challenges/:id/ranking')
   @UseGuards(SignedInGuard)
   @Render('judging/ranking')
@@ -210,7 +224,7 @@ export class JudgingWebController {
       entries: raw.entries.map((e) => ({ ...e, normalizedRank: normalizedRank.get(e.submissionId), winner: e.rank <= challenge.winnersCount && e.score !== null })),
       judges: normalized.judges.map((j) => ({ ...j, name: names.get(j.judgeId) ?? j.judgeId })),
       histogram: scoreHistogram(raw.entries.flatMap((e) => (e.score === null ? [] : [e.score]))),
-      spread: judgeSpreadChart(await this.judging.judgeSpreads(challenge, names)),
+      spread: judgeSpreadChart(await this.judging.judgeSpreads(challenge.currentPhase, names)),
       agreement: raw.agreement,
       tieBreak: raw.tieBreak,
       criteria: challenge.rubric,
@@ -304,9 +318,19 @@ export class JudgingWebController {
   }
 
   private async progressModel(user: User, id: string) {
-    const { challenge, overall, judges } = await this.judging.progress(user, id);
+    const { challenge, phase, overall, judges } = await this.judging.progress(user, id);
     const view = toChallengeView(challenge, this.clock.now());
-    return { title: `Judging: ${challenge.title}`, challenge: view, overall, judges, canStart: view.status === 'closed', judging: view.status === 'judging' };
+    const next = this.advancement.nextIfAdvanceable(challenge, phase);
+    return {
+      title: `Judging: ${challenge.title}`,
+      challenge: view,
+      phase: challenge.phases.length > 1 ? { number: phase.number, name: phase.name } : undefined,
+      overall,
+      judges,
+      canStart: view.status === 'closed',
+      judging: view.status === 'judging',
+      advance: next && { number: phase.number, next: next.name, count: phase.advanceCount },
+    };
   }
 
   private async scorecardsModel(user: User, id: string) {

@@ -14,7 +14,8 @@ export type EmailTemplate =
   | 'judging-assignments'
   | 'judging-reminder'
   | 'award-winner'
-  | 'contributor-feedback';
+  | 'contributor-feedback'
+  | 'phase-result';
 
 export interface RenderedMail {
   subject: string;

@@ -11,9 +11,9 @@ const QUEUE = 'deadline-reminders';
 const WINDOW_HOURS = 24;
 
 /**
- * About 24 hours before a challenge closes, solvers who hold an unsubmitted draft (and no submitted entry) get one
+ * About 24 hours before a phase closes, solvers who hold an unsubmitted draft (and no submitted entry) get one
  * `deadline-reminder`. A pg-boss schedule runs the check every 15 minutes on one instance; the outbox dedupe key
- * (challenge, solver) makes a second reminder impossible however often it runs.
+ * (challenge, solver, and the phase after the first) makes a second reminder impossible however often it runs.
  */
 @Injectable()
 export class DeadlineReminders implements OnApplicationBootstrap {
@@ -40,16 +40,17 @@ export class DeadlineReminders implements OnApplicationBootstrap {
   /** Queues the reminders that are due now; returns how many were new. */
   async run(): Promise<number> {
     const now = this.clock.now();
-    const due: { challenge_id: string; title: string; slug: string; closes_at: Date; time_zone: string; email: string; name: string; solver_id: string; submission_id: string }[] =
+    const due: { challenge_id: string; number: number; title: string; closes_at: Date; time_zone: string; email: string; name: string; solver_id: string; submission_id: string }[] =
       await this.db.query(
-        `SELECT DISTINCT ON (c.id, u.id) c.id AS challenge_id, c.title, c.slug, c.closes_at, c.time_zone, u.id AS solver_id, u.email, u.name, s.id AS submission_id
-         FROM challenges c
-         JOIN submissions s ON s.challenge_id = c.id AND s.status = 'draft'
+        `SELECT DISTINCT ON (p.id, u.id) c.id AS challenge_id, p.number, c.title, p.closes_at, c.time_zone, u.id AS solver_id, u.email, u.name, s.id AS submission_id
+         FROM challenge_phases p
+         JOIN challenges c ON c.id = p.challenge_id
+         JOIN submissions s ON s.phase_id = p.id AND s.status = 'draft'
          JOIN users u ON u.id = s.solver_id
-         WHERE c.published_at IS NOT NULL AND c.cancelled_at IS NULL AND c.closed_early_at IS NULL AND c.judging_started_at IS NULL
-           AND c.opens_at <= $1 AND c.closes_at > $1 AND c.closes_at <= $1 + make_interval(hours => $2)
-           AND NOT EXISTS (SELECT 1 FROM submissions d WHERE d.challenge_id = c.id AND d.solver_id = u.id AND d.status = 'submitted')
-         ORDER BY c.id, u.id, s.updated_at DESC`,
+         WHERE c.published_at IS NOT NULL AND c.cancelled_at IS NULL AND phase_status(p, $1) = 'open'
+           AND p.closes_at <= $1 + make_interval(hours => $2)
+           AND NOT EXISTS (SELECT 1 FROM submissions d WHERE d.phase_id = p.id AND d.solver_id = u.id AND d.status = 'submitted')
+         ORDER BY p.id, u.id, s.updated_at DESC`,
         [now, WINDOW_HOURS],
       );
     if (due.length === 0) return 0;
@@ -59,7 +60,7 @@ export class DeadlineReminders implements OnApplicationBootstrap {
         due.map((row) => ({
           template: 'deadline-reminder' as const,
           to: row.email,
-          dedupeKey: `deadline-reminder:${row.challenge_id}:${row.solver_id}`,
+          dedupeKey: `deadline-reminder:${row.challenge_id}:${row.solver_id}${row.number > 1 ? `:phase-${row.number}` : ''}`,
           data: {
             name: row.name,
             challengeTitle: row.title,

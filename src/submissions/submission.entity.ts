@@ -11,8 +11,16 @@ export class Submission {
   @Column('uuid', { name: 'challenge_id' })
   challengeId: string;
 
+  /** The phase the entry was made in; an entry never moves between phases. */
+  @Column('uuid', { name: 'phase_id' })
+  phaseId: string;
+
   @Column('uuid', { name: 'solver_id' })
   solverId: string;
+
+  /** In a later phase: the solver's entry that advanced from the phase before. */
+  @Column('uuid', { name: 'previous_submission_id', nullable: true })
+  previousSubmissionId: string | null;
 
   @Column('text')
   title: string;
@@ -23,7 +31,7 @@ export class Submission {
   @Column('text')
   status: SubmissionStatus;
 
-  /** 1..maxSubmissionsPerSolver while the entry is live; unique per (challenge, solver). Null once withdrawn. */
+  /** 1..maxSubmissionsPerSolver while the entry is live; unique per (phase, solver). Null once withdrawn. */
   @Column('int', { nullable: true })
   slot: number | null;
 
@@ -42,6 +50,10 @@ export class Submission {
 
   @Column('text', { name: 'ineligible_reason', nullable: true })
   ineligibleReason: string | null;
+
+  /** Set when the entry advances to the next phase. */
+  @Column('timestamptz', { name: 'advanced_at', nullable: true })
+  advancedAt: Date | null;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { User } from '../auth/user.entity';
-import { statusOf, statusSql, type ChallengeStatus, type StatusFacts } from '../challenges/challenge-status';
-import { Challenge, type FormField } from '../challenges/challenge.entity';
+import { phaseStatusIn } from '../challenges/challenge-status';
+import type { Challenge, FormField } from '../challenges/challenge.entity';
+import type { Phase } from '../challenges/phase.entity';
 import { ChallengesService, type Viewer } from '../challenges/challenges.service';
 import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
@@ -49,6 +50,16 @@ interface CheckedUpload {
   content: Buffer;
 }
 
+export interface Contributor {
+  id: string;
+  title: string;
+  receipt: string | null;
+  status: SubmissionStatus;
+  ineligible: boolean;
+  email: string;
+  name: string;
+}
+
 export interface EntryRow {
   submission: Submission;
   solverName: string;
@@ -64,6 +75,7 @@ export type EntryReader = (actor: User, submission: Submission) => Promise<boole
 export interface EntriesQuery extends PageQuery {
   status?: SubmissionStatus | 'ineligible';
   q?: string;
+  phase?: number;
 }
 
 const TITLE_MAX = 200;
@@ -79,17 +91,18 @@ const RECEIPT_NUMBER_SQL = `CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELS
 
 /**
  * A new entry as one statement (see `insertEntry`). $1 entry id, $2 challenge, $3 solver, $4 title, $5 answers,
- * $6 status, $7 receipt prefix, $8 slots per solver, $9 now, $10 receipt message records, $11 file rows.
+ * $6 status, $7 receipt prefix, $8 slots per solver, $9 now, $10 receipt message records, $11 file rows, $12 phase,
+ * $13 the solver's entry that advanced from the phase before (or null).
  */
-const INSERT_ENTRY_SQL = `WITH state AS (SELECT ${statusSql('c', '$9::timestamptz')} AS status FROM challenges c WHERE c.id = $2),
-   taken AS (SELECT slot FROM submissions WHERE challenge_id = $2 AND solver_id = $3 AND slot IS NOT NULL),
+const INSERT_ENTRY_SQL = `WITH state AS (SELECT challenge_status(c, p, $9::timestamptz) AS status FROM challenges c JOIN challenge_phases p ON p.id = $12 WHERE c.id = $2),
+   taken AS (SELECT slot FROM submissions WHERE phase_id = $12 AND solver_id = $3 AND slot IS NOT NULL),
    free AS (
      SELECT min(candidate) AS slot FROM (SELECT 1 AS candidate UNION ALL SELECT slot + 1 FROM taken) candidates
      WHERE candidate <= $8 AND candidate NOT IN (SELECT slot FROM taken) AND (SELECT status FROM state) = 'open'),
    receipt AS (SELECT nextval('submission_receipt_seq') AS n WHERE $6::text = 'submitted' AND EXISTS (SELECT 1 FROM free WHERE slot IS NOT NULL)),
    entry AS (
-     INSERT INTO submissions (id, challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at, created_at, updated_at)
-     SELECT $1, $2, $3, $4, $5, $6, free.slot, (SELECT $7 || ${RECEIPT_NUMBER_SQL} FROM receipt),
+     INSERT INTO submissions (id, challenge_id, phase_id, previous_submission_id, solver_id, title, answers, status, slot, receipt, submitted_at, created_at, updated_at)
+     SELECT $1, $2, $12, $13, $3, $4, $5, $6, free.slot, (SELECT $7 || ${RECEIPT_NUMBER_SQL} FROM receipt),
             CASE WHEN $6::text = 'submitted' THEN $9::timestamptz END, $9, $9
      FROM free WHERE free.slot IS NOT NULL
      RETURNING slot, receipt),
@@ -102,7 +115,7 @@ const INSERT_ENTRY_SQL = `WITH state AS (SELECT ${statusSql('c', '$9::timestampt
      SELECT m.dedupe_key, m.template, m.recipient, jsonb_set(m.data, '{receipt}', to_jsonb(entry.receipt)) AS data, m.message_id
      FROM ${OutboxService.recordsSql('$10')} CROSS JOIN entry),
    ${OutboxService.writeSql('source')},
-   first_entry AS (UPDATE challenges SET first_entry_at = $9 WHERE id = $2 AND first_entry_at IS NULL AND EXISTS (SELECT 1 FROM entry))
+   first_entry AS (${ChallengesService.firstEntrySql('$12', '$9', 'entry')})
    SELECT state.status, entry.slot, entry.receipt FROM state LEFT JOIN entry ON true`;
 
 @Injectable()
@@ -124,10 +137,45 @@ export class SubmissionsService {
     this.assertVerified(actor);
     const challenge = await this.challenges.getVisible(actor, challengeIdOrSlug);
     this.assertEntrant(actor, challenge);
-    this.assertOpen(challenge);
-    const uploads = this.checkUploads(challenge, input.uploads);
-    const { title, answers } = this.checkedEntry(challenge, input.title, true, input.answers, uploads, {}, input.submit);
-    return this.writeWithFiles(uploads, () => this.insertEntry(challenge, actor, title ?? '', answers, input.submit ?? false, uploads));
+    const phase = challenge.currentPhase;
+    this.assertOpen(challenge, phase);
+    const previous = await this.entryRefusalOrPrevious(actor, challenge, phase);
+    const uploads = this.checkUploads(challenge, phase, input.uploads);
+    const { title, answers } = this.checkedEntry(phase, input.title, true, input.answers, uploads, {}, input.submit);
+    return this.writeWithFiles(uploads, () => this.insertEntry(challenge, phase, previous, actor, title ?? '', answers, input.submit ?? false, uploads));
+  }
+
+  /**
+   * Who may enter a phase: anyone (who may enter the challenge) in the first; in a later one, only solvers whose
+   * entry advanced from the phase before (403 with the reason for anyone else). Returns that earlier entry's id.
+   */
+  private async entryRefusalOrPrevious(actor: User, challenge: Challenge, phase: Phase): Promise<string | null> {
+    const reason = await this.entryRefusal(actor, challenge);
+    if (reason) throw new NotAllowedError(reason);
+    return phase.number === 1 ? null : (await this.advancedEntryOf(actor.id, challenge.phases[phase.number - 2]))!.id;
+  }
+
+  /** Why `actor` may not enter the challenge's current phase, or null when they may. */
+  async entryRefusal(actor: User, challenge: Challenge): Promise<string | null> {
+    const phase = challenge.currentPhase;
+    if (phase.number === 1) return null;
+    const before = challenge.phases[phase.number - 2];
+    if (await this.advancedEntryOf(actor.id, before)) return null;
+    return `Only solvers whose entry advanced from "${before.name}" can enter "${phase.name}".`;
+  }
+
+  /** In a later phase: the actor's entry that advanced from the phase before, shown beside the new entry form. */
+  async earlierEntryFor(actor: User, challenge: Challenge): Promise<{ submission: Submission; phase: Phase } | null> {
+    const phase = challenge.currentPhase;
+    if (phase.number === 1) return null;
+    const before = challenge.phases[phase.number - 2];
+    const submission = await this.advancedEntryOf(actor.id, before);
+    return submission ? { submission, phase: before } : null;
+  }
+
+  /** The solver's entry that advanced from `phase`, if any. */
+  async advancedEntryOf(solverId: string, phase: Phase): Promise<Submission | null> {
+    return this.db.getRepository(Submission).findOneBy({ phaseId: phase.id, solverId, status: 'submitted', advancedAt: Not(IsNull()) });
   }
 
   /**
@@ -137,11 +185,23 @@ export class SubmissionsService {
    * that message's delivery job. No row means the window closed or every slot is taken; two racing requests for
    * the same slot meet the unique key instead (also 409).
    */
-  private async insertEntry(challenge: Challenge, solver: User, title: string, answers: Answers, submit: boolean, uploads: CheckedUpload[]): Promise<Submission> {
+  private async insertEntry(
+    challenge: Challenge,
+    phase: Phase,
+    previousSubmissionId: string | null,
+    solver: User,
+    title: string,
+    answers: Answers,
+    submit: boolean,
+    uploads: CheckedUpload[],
+  ): Promise<Submission> {
     const now = this.clock.now();
     const submission = Object.assign(new Submission(), {
       id: randomUUID(),
       challengeId: challenge.id,
+      phaseId: phase.id,
+      previousSubmissionId,
+      advancedAt: null,
       solverId: solver.id,
       title,
       answers,
@@ -155,7 +215,7 @@ export class SubmissionsService {
       createdAt: now,
       updatedAt: now,
     });
-    const receiptMessages = submit ? this.outbox.records([this.receiptMessage(submission, challenge, solver, now)]) : [];
+    const receiptMessages = submit ? this.outbox.records([this.receiptMessage(submission, challenge, phase, solver, now)]) : [];
     const files = uploads.map(({ file }) => ({
       id: file.id,
       field_key: file.fieldKey,
@@ -180,10 +240,12 @@ export class SubmissionsService {
         now,
         JSON.stringify(receiptMessages),
         JSON.stringify(files),
+        phase.id,
+        previousSubmissionId,
       ],
     );
     if (written.slot === null) {
-      throw written.status === 'open' ? this.limitReached(challenge) : this.notOpen(written.status as ChallengeStatus);
+      throw written.status === 'open' ? this.limitReached(challenge) : this.notOpen(written.status);
     }
     return Object.assign(submission, { slot: written.slot, receipt: written.receipt });
   }
@@ -192,14 +254,15 @@ export class SubmissionsService {
   async update(actor: User, submissionId: string, input: SubmissionInput): Promise<Submission> {
     const current = await this.ownEntry(actor, submissionId, 'change');
     const challenge = current.challenge;
-    this.assertOpen(challenge);
-    const uploads = this.checkUploads(challenge, input.uploads);
+    const phase = this.phaseOfEntry(challenge, current.submission);
+    this.assertOpen(challenge, phase);
+    const uploads = this.checkUploads(challenge, phase, input.uploads);
     const submitting = input.submit || current.submission.status === 'submitted';
     const keptFiles = Object.fromEntries(
       Object.entries(current.submission.answers).filter(([key, value]) => typeof value === 'object' && !uploads.some((u) => u.field.key === key)),
     ) as Record<string, FileAnswer>;
     const keptAnswers = Object.fromEntries(Object.entries(current.submission.answers).filter(([, value]) => typeof value !== 'object'));
-    const { title, answers } = this.checkedEntry(challenge, input.title, false, { ...keptAnswers, ...input.answers }, uploads, keptFiles, submitting);
+    const { title, answers } = this.checkedEntry(phase, input.title, false, { ...keptAnswers, ...input.answers }, uploads, keptFiles, submitting);
 
     const replaced: string[] = [];
     const updated = await this.writeWithFiles(uploads, () => this.db.transaction(async (tx) => {
@@ -216,10 +279,10 @@ export class SubmissionsService {
       submission.title = title ?? submission.title;
       submission.answers = answers;
       submission.updatedAt = now;
-      if (input.submit && submission.status === 'draft') await this.markSubmitted(tx, submission, challenge, actor, now);
+      if (input.submit && submission.status === 'draft') await this.markSubmitted(tx, submission, challenge, phase, actor, now);
       await tx.getRepository(Submission).save(submission);
       for (const { file } of uploads) await tx.getRepository(SubmissionFile).insert({ ...file, submissionId });
-      await this.assertStillOpen(tx, challenge.id);
+      await this.assertStillOpen(tx, challenge.id, phase.id);
       return submission;
     }));
     await Promise.all(replaced.map((key) => this.storage.remove(key)));
@@ -227,8 +290,8 @@ export class SubmissionsService {
   }
 
   async withdraw(actor: User, submissionId: string): Promise<Submission> {
-    const { challenge } = await this.ownEntry(actor, submissionId, 'withdraw');
-    this.assertOpen(challenge);
+    const { challenge, submission: entry } = await this.ownEntry(actor, submissionId, 'withdraw');
+    this.assertOpen(challenge, this.phaseOfEntry(challenge, entry));
     return this.db.transaction(async (tx) => {
       const submission = await tx.getRepository(Submission).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: submissionId }).getOneOrFail();
       if (submission.status === 'withdrawn') throw new ConflictError('This entry is already withdrawn.', 'withdrawn');
@@ -258,7 +321,7 @@ export class SubmissionsService {
   async readable(actor: Viewer, submissionId: string): Promise<{ submission: Submission; challenge: Challenge; asManager: boolean; role: EntryRole }> {
     const submission = await this.db.getRepository(Submission).findOneBy({ id: submissionId });
     if (!submission || !actor) throw new NotFoundError('entry');
-    const challenge = await this.db.getRepository(Challenge).findOneByOrFail({ id: submission.challengeId });
+    const challenge = await this.challenges.byId(this.db.manager, submission.challengeId);
     if (submission.solverId === actor.id) return { submission, challenge, asManager: false, role: 'solver' };
     if (await this.challenges.isManager(actor, challenge.id)) return { submission, challenge, asManager: true, role: 'manager' };
     for (const reader of this.judgeReaders) {
@@ -295,16 +358,16 @@ export class SubmissionsService {
 
   async listMine(actor: User): Promise<{ submission: Submission; challenge: Challenge }[]> {
     const submissions = await this.db.getRepository(Submission).find({ where: { solverId: actor.id }, order: { updatedAt: 'DESC' } });
-    const challengeIds = [...new Set(submissions.map((s) => s.challengeId))];
-    const challenges = challengeIds.length ? await this.db.getRepository(Challenge).findBy(challengeIds.map((id) => ({ id }))) : [];
-    const byId = new Map(challenges.map((c) => [c.id, c]));
+    const byId = await this.challenges.byIds(this.db.manager, [...new Set(submissions.map((s) => s.challengeId))]);
     return submissions.map((submission) => ({ submission, challenge: byId.get(submission.challengeId)! }));
   }
 
   /** The managers' table of a challenge's entries, with counts per status. */
-  async listForChallenge(actor: User, challengeIdOrSlug: string, query: EntriesQuery): Promise<{ challenge: Challenge; page: Page<EntryRow>; counts: Record<string, number> }> {
+  /** The managers' table of one phase's entries (the current phase by default), with counts per status. */
+  async listForChallenge(actor: User, challengeIdOrSlug: string, query: EntriesQuery): Promise<{ challenge: Challenge; phase: Phase; page: Page<EntryRow>; counts: Record<string, number> }> {
     const challenge = await this.challenges.getManaged(actor, challengeIdOrSlug);
-    const builder = this.entriesQuery(challenge.id);
+    const phase = this.challenges.phaseOf(challenge, query.phase);
+    const builder = this.entriesQuery(challenge.id).andWhere('s.phase_id = :phaseId', { phaseId: phase.id });
     if (query.status === 'ineligible') builder.andWhere('s.ineligible_at IS NOT NULL');
     else if (query.status) builder.andWhere('s.status = :status AND s.ineligible_at IS NULL', { status: query.status });
     if (query.q) builder.andWhere('(s.title ILIKE :q OR s.receipt ILIKE :q OR u.name ILIKE :q OR u.email ILIKE :q)', { q: `%${query.q.replace(/[\\%_]/g, '\\$&')}%` });
@@ -312,19 +375,24 @@ export class SubmissionsService {
     const { entities, raw } = await builder.orderBy('s.submitted_at', 'DESC', 'NULLS LAST').addOrderBy('s.created_at', 'DESC').offset(query.offset).limit(query.pageSize).getRawAndEntities();
     const countRows: { status: string; n: number }[] = await this.db.query(
       `SELECT CASE WHEN ineligible_at IS NOT NULL THEN 'ineligible' ELSE status END AS status, count(*)::int AS n
-       FROM submissions WHERE challenge_id = $1 GROUP BY 1`,
-      [challenge.id],
+       FROM submissions WHERE phase_id = $1 GROUP BY 1`,
+      [phase.id],
     );
     const counts = { draft: 0, submitted: 0, withdrawn: 0, ineligible: 0, ...Object.fromEntries(countRows.map((r) => [r.status, r.n])) };
     const rows = entities.map((submission, i) => ({ submission, solverName: raw[i].solver_name as string, solverEmail: raw[i].solver_email as string }));
-    return { challenge, page: pageOf(rows, total, query), counts };
+    return { challenge, phase, page: pageOf(rows, total, query), counts };
   }
 
-  /** Every entry as one CSV row, one column per field; cells that a spreadsheet would run as a formula are escaped. */
+  /**
+   * Every entry of every phase as one CSV row: one column per field (of all phases, each key once), then the
+   * entry's phase number; cells that a spreadsheet would run as a formula are escaped.
+   */
   async exportCsv(actor: User, challengeIdOrSlug: string): Promise<{ challenge: Challenge; csv: string }> {
     const challenge = await this.challenges.getManaged(actor, challengeIdOrSlug);
     const { entities, raw } = await this.entriesQuery(challenge.id).orderBy('s.submitted_at', 'ASC', 'NULLS LAST').getRawAndEntities();
-    const header = ['receipt', 'status', 'title', 'solver_name', 'solver_email', 'submitted_at', 'updated_at', 'ineligible_reason', ...challenge.fields.map((f) => f.key)];
+    const fields = [...new Map(challenge.phases.flatMap((p) => p.fields).map((f) => [f.key, f])).values()];
+    const phaseNumber = new Map(challenge.phases.map((p) => [p.id, p.number]));
+    const header = ['receipt', 'status', 'title', 'solver_name', 'solver_email', 'submitted_at', 'updated_at', 'ineligible_reason', ...fields.map((f) => f.key), 'phase'];
     const lines = entities.map((s, i) => [
       s.receipt ?? '',
       s.ineligibleAt ? 'ineligible' : s.status,
@@ -334,10 +402,36 @@ export class SubmissionsService {
       s.submittedAt?.toISOString() ?? '',
       s.updatedAt.toISOString(),
       s.ineligibleReason ?? '',
-      ...challenge.fields.map((f) => answerText(s.answers[f.key])),
+      ...fields.map((f) => answerText(s.answers[f.key])),
+      phaseNumber.get(s.phaseId),
     ]);
     const csv = [header, ...lines].map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n';
     return { challenge, csv };
+  }
+
+  /** The entrants of a phase who hear its outcome: submitted entries, and withdrawn ones that had a receipt. */
+  async contributorsOf(db: EntityManager, phaseId: string): Promise<Contributor[]> {
+    return db.query(
+      `SELECT s.id, s.title, s.receipt, s.status, s.ineligible_at IS NOT NULL AS ineligible, u.email, u.name
+       FROM submissions s JOIN users u ON u.id = s.solver_id
+       WHERE s.phase_id = $1 AND (s.status = 'submitted' OR (s.status = 'withdrawn' AND s.receipt IS NOT NULL))
+       ORDER BY s.id`,
+      [phaseId],
+    );
+  }
+
+  /** Submitted, eligible entries of a phase that may advance; returns those of `ids` that are not. */
+  async notAdvanceable(tx: EntityManager, phaseId: string, ids: string[]): Promise<string[]> {
+    const rows: { id: string }[] = await tx.query(
+      `SELECT id FROM submissions WHERE phase_id = $1 AND id = ANY($2) AND status = 'submitted' AND ineligible_at IS NULL`,
+      [phaseId, ids],
+    );
+    const found = new Set(rows.map((r) => r.id));
+    return ids.filter((id) => !found.has(id));
+  }
+
+  async markAdvanced(tx: EntityManager, ids: string[], now: Date): Promise<void> {
+    await tx.getRepository(Submission).update({ id: In(ids) }, { advancedAt: now });
   }
 
   /** A manager takes an entry out of judging, with a reason that is kept and audited. */
@@ -374,24 +468,28 @@ export class SubmissionsService {
     }
   }
 
-  private assertOpen(challenge: StatusFacts): void {
-    const status = statusOf(challenge, this.clock.now());
+  /** Entries are made, changed and withdrawn only while their phase is the current one and open. */
+  private assertOpen(challenge: Challenge, phase: Phase): void {
+    const status = phaseStatusIn(challenge, phase, this.clock.now());
     if (status !== 'open') throw this.notOpen(status);
+    if (phase !== challenge.currentPhase) throw this.notOpen('closed');
   }
 
-  private notOpen(status: ChallengeStatus): ConflictError {
+  private notOpen(status: string): ConflictError {
     return new ConflictError(`The challenge is ${status}: entries are accepted only while it is open.`, 'challenge-not-open');
   }
 
+  phaseOfEntry(challenge: Challenge, submission: Submission): Phase {
+    return challenge.phases.find((p) => p.id === submission.phaseId)!;
+  }
+
   /** The last statement before commit: the window is judged by the clock at that moment, with fresh state. */
-  private async assertStillOpen(tx: EntityManager, challengeId: string): Promise<void> {
-    const [facts]: StatusFacts[] = await tx.query(
-      `SELECT published_at AS "publishedAt", opens_at AS "opensAt", closes_at AS "closesAt", closed_early_at AS "closedEarlyAt",
-              cancelled_at AS "cancelledAt", judging_started_at AS "judgingStartedAt", announced_at AS "announcedAt"
-       FROM challenges WHERE id = $1`,
-      [challengeId],
+  private async assertStillOpen(tx: EntityManager, challengeId: string, phaseId: string): Promise<void> {
+    const [{ status }]: { status: string }[] = await tx.query(
+      `SELECT challenge_status(c, p, $3) AS status FROM challenges c JOIN challenge_phases p ON p.id = $2 WHERE c.id = $1`,
+      [challengeId, phaseId, this.clock.now()],
     );
-    this.assertOpen(facts);
+    if (status !== 'open') throw this.notOpen(status);
   }
 
   private titleErrors(title: string | undefined, required: boolean): FieldError[] {
@@ -401,12 +499,12 @@ export class SubmissionsService {
   }
 
   /** Size (413) and content (415) of every upload, judged by its bytes, before anything is stored. */
-  private checkUploads(challenge: Challenge, uploads: Upload[]): CheckedUpload[] {
+  private checkUploads(challenge: Challenge, phase: Phase, uploads: Upload[]): CheckedUpload[] {
     const errors: FieldError[] = [];
     const seen = new Set<string>();
     const checked: CheckedUpload[] = [];
     for (const upload of uploads) {
-      const field = challenge.fields.find((f) => f.key === upload.fieldKey && f.type === 'file');
+      const field = phase.fields.find((f) => f.key === upload.fieldKey && f.type === 'file');
       const at = `answers.${upload.fieldKey}`;
       if (!field) errors.push({ field: at, message: 'is not a file field of this challenge' });
       else if (seen.has(field.key)) errors.push({ field: at, message: 'takes one file' });
@@ -443,7 +541,7 @@ export class SubmissionsService {
 
   /** The title and every answer checked together, so one 422 names every problem. */
   private checkedEntry(
-    challenge: Challenge,
+    phase: Phase,
     rawTitle: string | undefined,
     titleRequired: boolean,
     raw: Record<string, unknown>,
@@ -454,7 +552,7 @@ export class SubmissionsService {
     const title = rawTitle?.trim();
     const files: Record<string, FileAnswer> = { ...kept };
     for (const { field, file } of uploads) files[field.key] = { fileId: file.id, name: file.name, size: file.size, contentType: file.contentType };
-    const { answers, errors } = checkAnswers(challenge.fields, raw, files, final);
+    const { answers, errors } = checkAnswers(phase.fields, raw, files, final);
     const problems = [...this.titleErrors(title, titleRequired), ...errors];
     if (problems.length) throw new ValidationFailedError(problems, final ? 'The entry cannot be submitted yet.' : 'Some answers are not valid.');
     return { title, answers };
@@ -465,18 +563,18 @@ export class SubmissionsService {
     return new ConflictError(`This challenge accepts ${n} entr${n === 1 ? 'y' : 'ies'} per solver, and you have reached it.`, 'submission-limit');
   }
 
-  private async markSubmitted(tx: EntityManager, submission: Submission, challenge: Challenge, solver: User, now: Date): Promise<void> {
+  private async markSubmitted(tx: EntityManager, submission: Submission, challenge: Challenge, phase: Phase, solver: User, now: Date): Promise<void> {
     if (!submission.receipt) {
       const [{ receipt }]: { receipt: string }[] = await tx.query(`SELECT $1 || ${RECEIPT_NUMBER_SQL} AS receipt FROM (SELECT nextval('submission_receipt_seq') AS n) seq`, [receiptPrefix(challenge, now)]);
       submission.receipt = receipt;
     }
     submission.status = 'submitted';
     submission.submittedAt = now;
-    await this.outbox.enqueue(tx, [this.receiptMessage(submission, challenge, solver, now)]);
+    await this.outbox.enqueue(tx, [this.receiptMessage(submission, challenge, phase, solver, now)]);
   }
 
   /** The one `submission-received` message of an entry (its dedupe key makes a second impossible). */
-  private receiptMessage(submission: Submission, challenge: Challenge, solver: User, now: Date): MessageRequest {
+  private receiptMessage(submission: Submission, challenge: Challenge, phase: Phase, solver: User, now: Date): MessageRequest {
     return {
       template: 'submission-received',
       to: solver.email,
@@ -487,7 +585,7 @@ export class SubmissionsService {
         title: submission.title,
         receipt: submission.receipt,
         submittedAt: formatDateTime(now, challenge.timeZone),
-        answers: challenge.fields.map((f) => ({ label: f.label, value: answerText(submission.answers[f.key]) || '(no answer)' })),
+        answers: phase.fields.map((f) => ({ label: f.label, value: answerText(submission.answers[f.key]) || '(no answer)' })),
         link: `${this.config.publicUrl}/submissions/${submission.id}`,
       },
     };

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { CurrentUser, SignedInGuard } from '../auth/guards';
 import type { User } from '../auth/user.entity';
 import { statusOf } from '../challenges/challenge-status';
-import type { Challenge } from '../challenges/challenge.entity';
+import type { Challenge, FormField } from '../challenges/challenge.entity';
 import { toChallengeView } from '../challenges/challenge.view';
 import { ChallengesService } from '../challenges/challenges.service';
 import { Clock } from '../common/clock';
@@ -26,6 +26,11 @@ function formValues(submission: Submission): Record<string, unknown> {
   return values;
 }
 
+/** An entry's answers as label and text, in the order of its phase's form. */
+function answersOf(fields: FormField[], submission: Submission): { label: string; text: string }[] {
+  return fields.map((field) => ({ label: field.label, text: answerText(submission.answers[field.key]) }));
+}
+
 @ApiExcludeController()
 @Controller()
 @UseGuards(SignedInGuard)
@@ -36,10 +41,18 @@ export class SubmissionsWebController {
     private readonly clock: Clock,
   ) {}
 
+  /** The entry form; in a later phase, with the solver's earlier entry beside it, or a page saying why not. */
   @Get('challenges/:slug/enter')
   async enterForm(@CurrentUser() user: User, @Param('slug') slug: string, @Res() res: Response) {
     const challenge = await this.challenges.getVisible(user, slug);
-    res.render('submissions/form', { ...this.formModel(challenge, user), values: {} });
+    const refusal = await this.submissions.entryRefusal(user, challenge);
+    if (refusal) return res.status(403).render('submissions/cannot-enter', { title: `You cannot enter: ${challenge.title}`, challenge: toChallengeView(challenge, this.clock.now()), reason: refusal });
+    const earlier = await this.submissions.earlierEntryFor(user, challenge);
+    res.render('submissions/form', {
+      ...this.formModel(challenge, user),
+      values: {},
+      earlier: earlier && { title: earlier.submission.title, phaseName: earlier.phase.name, answers: answersOf(earlier.phase.fields, earlier.submission) },
+    });
   }
 
   @Post('challenges/:slug/enter')
@@ -156,7 +169,7 @@ export class SubmissionsWebController {
       title: submission.title,
       challenge: view,
       submission: toSubmissionView(submission),
-      answers: challenge.fields.map((field) => {
+      answers: this.submissions.phaseOfEntry(challenge, submission).fields.map((field) => {
         const file = files.find((f) => f.fieldKey === field.key);
         return { label: field.label, text: answerText(submission.answers[field.key]), file: file ? { id: file.id, name: file.name, size: file.size } : undefined };
       }),

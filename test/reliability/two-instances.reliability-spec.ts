@@ -62,8 +62,8 @@ describe('two instances sharing one database', () => {
       `WITH solvers AS (
          INSERT INTO users (email, name, password_hash, email_verified_at)
          SELECT 'contributor' || n || '@solvers.example', 'Contributor ' || n, 'x', now() FROM generate_series(1, $2) n RETURNING id)
-       INSERT INTO submissions (challenge_id, solver_id, title, answers, status, slot, receipt, submitted_at)
-       SELECT $1, id, 'Entry', '{"summary":"Idea"}', 'submitted', 1, 'TWO-2026-' || row_number() OVER (), now() FROM solvers`,
+       INSERT INTO submissions (challenge_id, phase_id, solver_id, title, answers, status, slot, receipt, submitted_at)
+       SELECT $1, (SELECT id FROM challenge_phases WHERE challenge_id = $1), id, 'Entry', '{"summary":"Idea"}', 'submitted', 1, 'TWO-2026-' || row_number() OVER (), now() FROM solvers`,
       [challenge.id, CONTRIBUTORS],
     );
     await pool.query(
@@ -111,7 +111,7 @@ describe('two instances sharing one database', () => {
       `WITH solvers AS (
          INSERT INTO users (email, name, password_hash, email_verified_at)
          SELECT 'drafter' || n || '@solvers.example', 'Drafter ' || n, 'x', now() FROM generate_series(1, 50) n RETURNING id)
-       INSERT INTO submissions (challenge_id, solver_id, title, answers, status, slot) SELECT $1, id, 'Draft', '{}', 'draft', 1 FROM solvers`,
+       INSERT INTO submissions (challenge_id, phase_id, solver_id, title, answers, status, slot) SELECT $1, (SELECT id FROM challenge_phases WHERE challenge_id = $1), id, 'Draft', '{}', 'draft', 1 FROM solvers`,
       [challenge.id],
     );
     // What the two instances' schedules do every 15 minutes, many times over, from two pg-boss clients.

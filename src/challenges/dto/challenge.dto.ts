@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -127,6 +128,65 @@ export class FormFieldDto {
   @Max(50 * 1024 * 1024)
   maxBytes?: number;
 }
+
+/** One phase of a challenge, as managers define it; its facts mirror the challenge's one-phase properties. */
+export class PhaseInputDto {
+  @ApiPropertyOptional({ example: 'Concept papers' })
+  @IsOptional()
+  @Transform(trimString)
+  @IsString()
+  @IsNotEmpty({ message: 'is required' })
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ example: '2026-07-01T16:00:00Z' })
+  @IsOptional()
+  @IsTimestamp()
+  opensAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-09-30T21:00:00Z' })
+  @IsOptional()
+  @IsTimestamp()
+  closesAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-10-31T21:00:00Z', nullable: true })
+  @IsOptional()
+  @IsTimestamp()
+  judgingEndsAt?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  judgesPerSubmission?: number;
+
+  @ApiPropertyOptional({ minimum: 1, description: 'How many entries advance to the next phase from the ranking; not for the last phase' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  advanceCount?: number;
+
+  @ApiPropertyOptional({ type: [RubricCriterionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => RubricCriterionDto)
+  rubric?: RubricCriterionDto[];
+
+  @ApiPropertyOptional({ type: [FormFieldDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => FormFieldDto)
+  fields?: FormFieldDto[];
+}
+
+/** PATCH /challenges/{id}/phases/{number}: any of a phase's facts. */
+export class UpdatePhaseDto extends PhaseInputDto {}
 
 /** Every challenge property; all optional, because a draft may be saved incomplete (publish checks completeness). */
 export class ChallengeInputDto {
@@ -256,6 +316,18 @@ export class ChallengeInputDto {
   @ValidateNested({ each: true })
   @Type(() => FormFieldDto)
   fields?: FormFieldDto[];
+
+  @ApiPropertyOptional({
+    type: [PhaseInputDto],
+    description: 'The phases in order; without it, the top-level timeline, rubric, fields and judgesPerSubmission define the current phase',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'must list at least one phase' })
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => PhaseInputDto)
+  phases?: PhaseInputDto[];
 }
 
 /** Creating needs a title; OmitType drops the optional one so its @IsOptional is not inherited. */
@@ -310,4 +382,15 @@ export class CancelChallengeDto {
   @IsString()
   @MaxLength(1000)
   reason?: string;
+}
+
+/** `?phase=N` on judging routes: a phase number, the current phase when absent. */
+export class PhaseQuery {
+  @ApiPropertyOptional({ minimum: 1, description: 'Phase number; the current phase when absent' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a phase number' })
+  @Min(1, { message: 'must be a phase number' })
+  @Max(10, { message: 'must be a phase number' })
+  phase?: number;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { trimString } from '../../common/validators';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { PhaseQuery } from '../../challenges/dto/challenge.dto';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../auth/dto/auth.dto';
 
 
@@ -89,7 +90,7 @@ export class ScorecardDto {
   final: boolean;
 }
 
-export class RankingQuery {
+export class RankingQuery extends PhaseQuery {
   @ApiPropertyOptional({ enum: ['none', 'zscore'], default: 'none' })
   @IsOptional()
   @IsIn(['none', 'zscore'], { message: 'must be none or zscore' })
@@ -106,4 +107,31 @@ export class QueueQuery {
   @IsOptional()
   @IsUUID('all', { message: 'must be a challenge id' })
   challengeId?: string;
+}
+
+/** POST /challenges/{id}/phases/{number}/advance: named entries, or the top `advanceCount` of the ranking. */
+export class AdvanceDto {
+  @ApiPropertyOptional({ type: [String], description: 'The entries that advance' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsUUID('all', { each: true, message: 'each must be an entry id' })
+  submissionIds?: string[];
+
+  @ApiPropertyOptional({ description: 'Advance the top advanceCount entries of the ranking' })
+  @IsOptional()
+  @IsBoolean()
+  fromRanking?: boolean;
+
+  @ApiPropertyOptional({ description: 'Advance although some assignments lack a final scorecard (needs a reason; audited)' })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trimString)
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
 }

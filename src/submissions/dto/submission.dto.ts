@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PhaseQuery } from '../../challenges/dto/challenge.dto';
 import { PageQuery } from '../../common/pagination';
 
 /** The JSON shape of an entry; multipart requests are mapped to it (answers as fields, files as parts). */
@@ -32,7 +33,8 @@ export class IneligibleDto {
   reason: string;
 }
 
-export class EntriesQueryDto extends PageQuery {
+/** `?phase=N` picks the phase of the table (the current one when absent); the CSV has every phase. */
+export class EntriesQueryDto extends IntersectionType(PageQuery, PhaseQuery) {
   @ApiPropertyOptional({ enum: ['draft', 'submitted', 'withdrawn', 'ineligible'] })
   @IsOptional()
   @IsIn(['draft', 'submitted', 'withdrawn', 'ineligible'], { message: 'must be draft, submitted, withdrawn or ineligible' })

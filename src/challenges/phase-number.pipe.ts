@@ -1,0 +1,11 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { NotFoundError } from '../common/errors/domain-errors';
+
+/** `:number` of a phase route: a whole number 1–99, otherwise there is no such phase (404). */
+@Injectable()
+export class PhaseNumberParam implements PipeTransform<string, number> {
+  transform(value: string): number {
+    if (!/^[1-9][0-9]?$/.test(value)) throw new NotFoundError('phase');
+    return Number(value);
+  }
+}
