@@ -1,0 +1,86 @@
+import { ADMIN_EMAIL, ADMIN_ENV, grantRoles, PASSWORD, registerVerified, type TestAccount } from './support/accounts';
+import { BrowserSession } from './support/browser-session';
+import { completeChallenge, DAY, publishedChallenge } from './support/challenges';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** Input refused at the edge, an id that is not a UUID, parameters a page does not know, and a new draft's view. */
+describe('input at the edge', () => {
+  let t: TestApp;
+  let manager: TestAccount;
+  let solver: TestAccount;
+  let admin: BrowserSession;
+  let challenge: { id: string; slug: string };
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: ADMIN_ENV });
+    manager = await registerVerified(t, 'edge.manager@agency.example.gov');
+    await grantRoles(t, manager, ['manager']);
+    solver = await registerVerified(t, 'edge.solver@solvers.example');
+    challenge = await publishedChallenge(t, manager, new Date(Date.now() - 2 * DAY));
+    admin = new BrowserSession(t.app);
+    await admin.signIn(ADMIN_EMAIL, PASSWORD);
+  });
+  afterAll(() => t.close());
+
+  describe('control characters and lone surrogates', () => {
+    it.each(['/api/v1/challenges?q=%00', '/api/v1/challenges?agency=%00', '/api/v1/challenges/%00', '/api/v1/challenges?q=a%01b'])(
+      'GET %s is 422 problem+json naming the field',
+      async (url) => {
+        const response = await t.http.get(url);
+        expect(response.status).toBe(422);
+        expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(response.body.errors[0].message).toMatch(/character/);
+      },
+    );
+
+    it.each(['/challenges?q=%00', '/challenges?agency=%00', '/challenges/%00', '/?q=%1B'])('the page %s is a 422 page, never a 500', async (url) => {
+      const response = await admin.agent.get(url);
+      expect(response.status).toBe(422);
+      expect(response.text).toMatch(/character that is not allowed/);
+    });
+
+    it('refuses a NUL or a lone surrogate in a JSON entry and a JSON challenge, and keeps tab, newline and CR', async () => {
+      const nul = await t.http.post(`/api/v1/challenges/${challenge.id}/submissions`).set(solver.auth).send({ title: 'x\u0000y', answers: { summary: 'A', category: 'Software' } });
+      expect(nul.status).toBe(422);
+      expect(nul.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(nul.body.errors).toEqual([expect.objectContaining({ field: 'title' })]);
+
+      const surrogate = await t.http
+        .post('/api/v1/challenges')
+        .set(manager.auth)
+        .set('Content-Type', 'application/json')
+        .send('{"title": "Lone \\ud800 surrogate"}');
+      expect(surrogate.status).toBe(422);
+      expect(surrogate.body.errors).toEqual([expect.objectContaining({ field: 'title' })]);
+
+      const nested = await t.http.post('/api/v1/challenges').set(manager.auth).send({ ...completeChallenge(new Date()), rubric: [{ key: 'a', name: 'A\u0007', weight: 1, maxScore: 5 }] });
+      expect(nested.status).toBe(422);
+      expect(nested.body.errors).toEqual([expect.objectContaining({ field: 'rubric.0.name' })]);
+
+      const kept = await t.http.post('/api/v1/challenges').set(manager.auth).send({ ...completeChallenge(new Date()), description: 'Line one\r\n\tLine two\n' });
+      expect(kept.status).toBe(201);
+      expect(kept.body.description).toBe('Line one\r\n\tLine two\n');
+    });
+
+    it('refuses a NUL in a multipart entry field', async () => {
+      const response = await t.http
+        .post(`/api/v1/challenges/${challenge.id}/submissions`)
+        .set(solver.auth)
+        .field('title', 'Entry')
+        .field('summary', 'a\u0000b')
+        .field('category', 'Software');
+      expect(response.status).toBe(422);
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: 'answers.summary' })]);
+    });
+
+    it('shows a form again with its error summary when a posted field holds a NUL', async () => {
+      const browser = new BrowserSession(t.app);
+      const response = await browser.submit('/sign-up', { name: 'Nul\u0000Name', email: 'nul@solvers.example', password: PASSWORD });
+      expect(response.status).toBe(422);
+      expect(response.text).toContain('There is a problem');
+      expect(response.text).toMatch(/character that is not allowed/);
+      expect(await t.db.query(`SELECT id FROM users WHERE email = 'nul@solvers.example'`)).toEqual([]);
+    });
+  });
+
+});
