@@ -1,7 +1,12 @@
 import { ADMIN_EMAIL, ADMIN_ENV, grantRoles, PASSWORD, registerVerified, type TestAccount } from './support/accounts';
 import { BrowserSession } from './support/browser-session';
 import { completeChallenge, DAY, publishedChallenge } from './support/challenges';
+import { isApi, routesOf } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
+
+const NOT_AN_ID = '------------------------------------';
+/** Path parameters that name a row by its id (slugs, tokens, steps and file names are not ids). */
+const ID_PARAM = /^:(id|\w+Id)$/;
 
 /** Input refused at the edge, an id that is not a UUID, parameters a page does not know, and a new draft's view. */
 describe('input at the edge', () => {
@@ -83,4 +88,30 @@ describe('input at the edge', () => {
     });
   });
 
+  it('answers 404 for a non-UUID in every id position of every route, API and pages', async () => {
+    const routes = routesOf(t.app).filter((route) => route.path.split('/').some((segment) => ID_PARAM.test(segment)));
+    expect(routes.length).toBeGreaterThan(60);
+    const valid: Record<string, string> = { ':id': challenge.id, ':slug': challenge.slug, ':idOrSlug': challenge.id, ':step': 'basics', ':token': 'no-such-token', ':file': 'none.eml' };
+    const adminToken = (await t.http.post('/api/v1/auth/token').send({ email: ADMIN_EMAIL, password: PASSWORD }).expect(200)).body.accessToken;
+    const csrf = await admin.csrfFrom('/account');
+    const wrong: string[] = [];
+    for (const route of routes) {
+      const segments = route.path.split('/');
+      for (const [index, segment] of segments.entries()) {
+        if (!ID_PARAM.test(segment)) continue;
+        const url = segments.map((s, i) => (i === index ? NOT_AN_ID : s.startsWith(':') ? (valid[s] ?? challenge.id) : s)).join('/');
+        const response = isApi(route)
+          ? await t.http[route.method](url).set('Authorization', `Bearer ${adminToken}`).send({})
+          : await admin.agent[route.method](url).type('form').send({ _csrf: csrf });
+        if (response.status !== 404) wrong.push(`${route.method.toUpperCase()} ${url} ${response.status}`);
+        else if (isApi(route)) expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("ignores a judge queue's challengeId that only looks like an id", async () => {
+    const response = await admin.agent.get(`/judge?challengeId=${NOT_AN_ID}`);
+    expect(response.status).toBe(200);
+  });
 });

@@ -6,6 +6,7 @@ import { User } from '../auth/user.entity';
 import { AuditService, type AuditEntryView } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { normalizeAmount } from '../common/money';
+import { isId } from '../common/http/id-param.pipe';
 import { TtlCache } from '../common/ttl-cache';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationFailedError } from '../common/errors/domain-errors';
 import { pageOf, type Page } from '../common/pagination';
@@ -18,7 +19,6 @@ import { Challenge, type FormField } from './challenge.entity';
 import type { ChallengeInputDto, CreateChallengeDto, ListChallengesQuery } from './dto/challenge.dto';
 import { slugify } from './slug';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FINAL: ChallengeStatus[] = ['cancelled', 'announced'];
 
 export interface ManagerView {
@@ -314,7 +314,7 @@ export class ChallengesService {
   }
 
   private find(db: EntityManager, idOrSlug: string, lock = false): Promise<Challenge | null> {
-    return UUID.test(idOrSlug) ? this.reader.one(db, 'id = $1', [idOrSlug], lock) : this.reader.one(db, 'slug = $1', [idOrSlug.toLowerCase()], lock);
+    return isId(idOrSlug) ? this.reader.one(db, 'id = $1', [idOrSlug], lock) : this.reader.one(db, 'slug = $1', [idOrSlug.toLowerCase()], lock);
   }
 }
 

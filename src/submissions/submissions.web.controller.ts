@@ -109,7 +109,7 @@ export class SubmissionsWebController {
 
   @Get('manage/challenges/:id/entries')
   @Render('submissions/entries')
-  async entries(@CurrentUser() user: User, @Param('id') id: string, @Query() raw: Record<string, string>) {
+  async entries(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query() raw: Record<string, string>) {
     const filters = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
     const query = await validateDto(EntriesQueryDto, filters);
     const { challenge, page, counts } = await this.submissions.listForChallenge(user, id, query);
@@ -125,7 +125,7 @@ export class SubmissionsWebController {
   }
 
   @Get('manage/challenges/:id/entries.csv')
-  async csv(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async csv(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     const { challenge, csv } = await this.submissions.exportCsv(user, id);
     res.type('text/csv').attachment(`${challenge.slug}-entries.csv`).send(csv);
   }
