@@ -1,7 +1,7 @@
 import { ADMIN_EMAIL, ADMIN_ENV, grantRoles, PASSWORD, registerVerified, type TestAccount } from './support/accounts';
 import { BrowserSession } from './support/browser-session';
 import { completeChallenge, DAY, publishedChallenge } from './support/challenges';
-import { isApi, routesOf } from './support/routes';
+import { isApi, isPage, routesOf } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const NOT_AN_ID = '------------------------------------';
@@ -113,5 +113,36 @@ describe('input at the edge', () => {
   it("ignores a judge queue's challengeId that only looks like an id", async () => {
     const response = await admin.agent.get(`/judge?challengeId=${NOT_AN_ID}`);
     expect(response.status).toBe(200);
+  });
+
+  describe('query parameters a page does not know', () => {
+    it('shows the public list with campaign parameters, filtering by the known ones and linking without the others', async () => {
+      const anonymous = new BrowserSession(t.app);
+      const home = await anonymous.agent.get('/?utm_source=newsletter');
+      expect(home.status).toBe(200);
+      expect(home.text).toContain(challenge.slug);
+      const filtered = await anonymous.agent.get('/challenges?fbclid=IwAR0abc&q=nothing-matches-this&utm_medium=email');
+      expect(filtered.status).toBe(200);
+      expect(filtered.text).not.toContain(`/challenges/${challenge.slug}"`);
+      expect(filtered.text).not.toMatch(/fbclid|utm_medium/);
+    });
+
+    it('answers every GET page the same with an unknown parameter as without it', async () => {
+      const pages = routesOf(t.app).filter((route) => route.method === 'get' && isPage(route) && !route.path.startsWith('/dev/') && !route.path.includes(':file'));
+      const valid: Record<string, string> = { ':slug': challenge.slug, ':step': 'basics', ':token': 'no-such-token' };
+      const differ: string[] = [];
+      for (const route of pages) {
+        const url = route.path.replace(/:\w+/g, (param) => valid[param] ?? challenge.id);
+        const [plain, tagged] = [await admin.agent.get(url), await admin.agent.get(`${url}?utm_source=newsletter&fbclid=x`)];
+        if (plain.status !== tagged.status) differ.push(`${url} ${plain.status} → ${tagged.status}`);
+      }
+      expect(pages.length).toBeGreaterThan(30);
+      expect(differ).toEqual([]);
+    });
+
+    it('still refuses unknown parameters on the API', async () => {
+      const response = await t.http.get('/api/v1/challenges?utm_source=newsletter');
+      expect(response.status).toBe(422);
+    });
   });
 });

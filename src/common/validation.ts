@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { getMetadataStorage, validate } from 'class-validator';
 import { ValidationError, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { FieldError, ValidationFailedError } from './errors/domain-errors';
 
@@ -97,4 +97,14 @@ export async function validateDto<T extends object>(type: new () => T, plain: ob
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) throw new ValidationFailedError(flattenValidationErrors(errors));
   return instance;
+}
+
+/**
+ * A page's query string as `type`: parameters the DTO does not declare (`utm_source`, `fbclid`, …) and empty ones are
+ * left out before validating, so a campaign link opens the page. Returns the kept parameters too, for page links.
+ */
+export async function validatePageQuery<T extends object>(type: new () => T, raw: Record<string, unknown>): Promise<{ query: T; params: Record<string, string> }> {
+  const known = new Set(getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).map((m) => m.propertyName));
+  const params = Object.fromEntries(Object.entries(raw).filter(([key, value]) => known.has(key) && value !== '')) as Record<string, string>;
+  return { query: await validateDto(type, params), params };
 }
