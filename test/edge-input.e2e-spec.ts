@@ -145,4 +145,11 @@ describe('input at the edge', () => {
       expect(response.status).toBe(422);
     });
   });
+
+  it('answers formFrozen false for a brand-new draft, as later reads do', async () => {
+    const created = await t.http.post('/api/v1/challenges').set(manager.auth).send(completeChallenge(new Date(), { title: 'Fresh draft' })).expect(201);
+    const read = await t.http.get(`/api/v1/challenges/${created.body.id}`).set(manager.auth).expect(200);
+    expect(read.body.formFrozen).toBe(false);
+    expect(created.body).toEqual(read.body);
+  });
 });

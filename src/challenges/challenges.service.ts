@@ -73,8 +73,10 @@ export class ChallengesService {
           applyInput(challenge, input);
           await tx.getRepository(Challenge).insert(challenge);
           await tx.getRepository(ChallengeManager).insert({ challengeId: challenge.id, userId: actor.id, role: 'owner', addedAt: now });
-          await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'challenge.created', after: snapshot(challenge) });
-          return challenge;
+          // The view is computed from the row as stored: the entity built here lacks the columns the input leaves unset.
+          const saved = await tx.getRepository(Challenge).findOneByOrFail({ id: challenge.id });
+          await this.audit.record(tx, { challengeId: saved.id, actorId: actor.id, action: 'challenge.created', after: snapshot(saved) });
+          return saved;
         });
       } catch (error) {
         if (!isUniqueViolation(error, 'challenges_slug_key') || attempt >= 5) throw error;
