@@ -4,6 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { PageQuery } from '../common/pagination';
+import { validatePageQuery } from '../common/validation';
 import { SetRolesDto } from './dto/auth.dto';
 import { CurrentUser, Roles, RolesGuard, SignedInGuard } from './guards';
 import type { User } from './user.entity';
@@ -26,7 +27,8 @@ export class UsersWebController {
 
   @Get()
   @Render('admin/users')
-  async list(@CurrentUser() actor: User, @Query() query: UserSearchQuery) {
+  async list(@CurrentUser() actor: User, @Query() raw: Record<string, unknown>) {
+    const { query } = await validatePageQuery(UserSearchQuery, raw);
     const page = await this.users.list(actor, query);
     const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
     return {

@@ -1,3 +1,4 @@
+import { IdParam } from '../common/http/id-param.pipe';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BearerGuard, CurrentUser, OptionalBearerGuard } from '../auth/guards';
@@ -15,21 +16,21 @@ export class AwardsApiController {
   /** `{ awards: [...] }` by hand (a justification when departing from the ranking), or `{ fromRanking: true }`. */
   @Post('awards')
   @UseGuards(BearerGuard)
-  async select(@CurrentUser() user: User, @Param('id') id: string, @Body() body: SelectAwardsDto) {
+  async select(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() body: SelectAwardsDto) {
     const { rows, warnings } = await this.awards.select(user, id, body);
     return { awards: rows.map(toWinnerView), warnings };
   }
 
   @Get('awards')
   @UseGuards(BearerGuard)
-  async list(@CurrentUser() user: User, @Param('id') id: string) {
+  async list(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     return (await this.awards.list(user, id)).map(toWinnerView);
   }
 
   @Post('announce')
   @HttpCode(200)
   @UseGuards(BearerGuard)
-  async announce(@CurrentUser() user: User, @Param('id') id: string) {
+  async announce(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     const challenge = await this.awards.announce(user, id);
     return { status: 'announced', announcedAt: challenge.announcedAt?.toISOString(), delivery: `/api/v1/challenges/${challenge.id}/announcement` };
   }
@@ -37,17 +38,18 @@ export class AwardsApiController {
   /** Delivery progress of the announcement's messages: queued, sent, failed (with reasons). */
   @Get('announcement')
   @UseGuards(BearerGuard)
-  delivery(@CurrentUser() user: User, @Param('id') id: string) {
+  delivery(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     return this.awards.delivery(user, id);
   }
 
   @Post('announcement/retry')
   @HttpCode(200)
   @UseGuards(BearerGuard)
-  async retry(@CurrentUser() user: User, @Param('id') id: string) {
+  async retry(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     return { retried: await this.awards.retryFailed(user, id) };
   }
 
+  /** Public, and like `GET /challenges/{idOrSlug}` it takes the challenge's slug too: no id pipe here. */
   @Get('winners')
   @UseGuards(OptionalBearerGuard)
   async winners(@CurrentUser() user: User | undefined, @Param('id') id: string) {

@@ -46,14 +46,14 @@ export class AwardsWebController {
 
   @Get('manage/challenges/:id/awards')
   @UseGuards(SignedInGuard)
-  async manage(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async manage(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     res.render('awards/manage', await this.model(user, id));
   }
 
   @Post('manage/challenges/:id/awards')
   @UseGuards(SignedInGuard)
   @FormView('awards/manage')
-  async select(@CurrentUser() user: User, @Param('id') id: string, @Body() form: Form, @Res() res: Response) {
+  async select(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() form: Form, @Res() res: Response) {
     const model = await this.model(user, id);
     Object.assign(res.locals, model);
     const rows = (Array.isArray(form.awards) ? form.awards : typeof form.awards === 'object' && form.awards ? Object.values(form.awards) : []) as Form[];
@@ -83,7 +83,7 @@ export class AwardsWebController {
   @Post('manage/challenges/:id/announce')
   @UseGuards(SignedInGuard)
   @FormView('awards/manage')
-  async announce(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async announce(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     const model = await this.model(user, id);
     Object.assign(res.locals, model);
     await this.awards.announce(user, id);
@@ -92,7 +92,7 @@ export class AwardsWebController {
 
   @Post('manage/challenges/:id/announcement/retry')
   @UseGuards(SignedInGuard)
-  async retry(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async retry(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     await this.awards.retryFailed(user, id);
     res.redirect(303, `/manage/challenges/${id}/awards`);
   }

@@ -41,60 +41,60 @@ export class ChallengesApiController {
 
   @Patch('challenges/:id')
   @UseGuards(BearerGuard)
-  async update(@CurrentUser() user: User, @Param('id') id: string, @Body() body: UpdateChallengeDto) {
+  async update(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() body: UpdateChallengeDto) {
     return toChallengeView(await this.challenges.update(user, id, body), this.clock.now());
   }
 
   /** One phase: its timeline until it closes, its rubric and fields until it has an entry. */
   @Patch('challenges/:id/phases/:number')
   @UseGuards(BearerGuard)
-  async updatePhase(@CurrentUser() user: User, @Param('id') id: string, @Param('number', PhaseNumberParam) number: number, @Body() body: UpdatePhaseDto) {
+  async updatePhase(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('number', PhaseNumberParam) number: number, @Body() body: UpdatePhaseDto) {
     return toChallengeView(await this.challenges.updatePhase(user, id, number, body), this.clock.now());
   }
 
   @Post('challenges/:id/publish')
   @HttpCode(200)
   @UseGuards(BearerGuard)
-  async publish(@CurrentUser() user: User, @Param('id') id: string) {
+  async publish(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     return toChallengeView(await this.challenges.publish(user, id), this.clock.now());
   }
 
   @Post('challenges/:id/close')
   @HttpCode(200)
   @UseGuards(BearerGuard)
-  async close(@CurrentUser() user: User, @Param('id') id: string) {
+  async close(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     return toChallengeView(await this.challenges.close(user, id), this.clock.now());
   }
 
   @Post('challenges/:id/cancel')
   @HttpCode(200)
   @UseGuards(BearerGuard)
-  async cancel(@CurrentUser() user: User, @Param('id') id: string, @Body() body: CancelChallengeDto) {
+  async cancel(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() body: CancelChallengeDto) {
     return toChallengeView(await this.challenges.cancel(user, id, body.reason), this.clock.now());
   }
 
   @Get('challenges/:id/managers')
   @UseGuards(BearerGuard)
-  managers(@CurrentUser() user: User, @Param('id') id: string) {
+  managers(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     return this.challenges.managers(user, id);
   }
 
   @Post('challenges/:id/managers')
   @UseGuards(BearerGuard)
-  addManager(@CurrentUser() user: User, @Param('id') id: string, @Body() body: AddManagerDto) {
+  addManager(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() body: AddManagerDto) {
     return this.challenges.addManager(user, id, body.email);
   }
 
   @Delete('challenges/:id/managers/:userId')
   @HttpCode(204)
   @UseGuards(BearerGuard)
-  async removeManager(@CurrentUser() user: User, @Param('id') id: string, @Param('userId', IdParam) userId: string) {
+  async removeManager(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('userId', IdParam) userId: string) {
     await this.challenges.removeManager(user, id, userId);
   }
 
   @Get('challenges/:id/audit')
   @UseGuards(BearerGuard)
-  audit(@CurrentUser() user: User, @Param('id') id: string) {
+  audit(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     return this.challenges.auditLog(user, id);
   }
 

@@ -6,6 +6,7 @@ import { User } from '../auth/user.entity';
 import { AuditService, type AuditEntryView } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { normalizeAmount } from '../common/money';
+import { isId } from '../common/http/id-param.pipe';
 import { TtlCache } from '../common/ttl-cache';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationFailedError } from '../common/errors/domain-errors';
 import { pageOf, type Page } from '../common/pagination';
@@ -20,7 +21,6 @@ import { phaseStatusOf } from './phase-status';
 import { Phase } from './phase.entity';
 import { slugify } from './slug';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FINAL: ChallengeStatus[] = ['cancelled', 'announced'];
 
 export interface ManagerView {
@@ -78,8 +78,10 @@ export class ChallengesService {
           await tx.getRepository(Challenge).insert(challenge);
           await this.insertPhases(tx, challenge);
           await tx.getRepository(ChallengeManager).insert({ challengeId: challenge.id, userId: actor.id, role: 'owner', addedAt: now });
-          await this.audit.record(tx, { challengeId: challenge.id, actorId: actor.id, action: 'challenge.created', after: snapshot(challenge) });
-          return challenge;
+          // The view is computed from the row as stored: the entity built here lacks the columns the input leaves unset.
+          const saved = await this.byId(tx, challenge.id);
+          await this.audit.record(tx, { challengeId: saved.id, actorId: actor.id, action: 'challenge.created', after: snapshot(saved) });
+          return saved;
         });
       } catch (error) {
         if (!isUniqueViolation(error, 'challenges_slug_key') || attempt >= 5) throw error;
@@ -435,7 +437,7 @@ export class ChallengesService {
   }
 
   private find(db: EntityManager, idOrSlug: string, lock = false): Promise<Challenge | null> {
-    return UUID.test(idOrSlug) ? this.reader.one(db, 'id = $1', [idOrSlug], lock) : this.reader.one(db, 'slug = $1', [idOrSlug.toLowerCase()], lock);
+    return isId(idOrSlug) ? this.reader.one(db, 'id = $1', [idOrSlug], lock) : this.reader.one(db, 'slug = $1', [idOrSlug.toLowerCase()], lock);
   }
 }
 

@@ -5,7 +5,7 @@ import { CurrentUser } from '../auth/guards';
 import type { User } from '../auth/user.entity';
 import { Clock } from '../common/clock';
 import { pageLinks } from '../common/pagination';
-import { validateDto } from '../common/validation';
+import { validatePageQuery } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { toChallengePage, toChallengeView } from './challenge.view';
 import { ChallengesService } from './challenges.service';
@@ -40,9 +40,8 @@ export class ChallengesWebController {
 
   @Get(['', 'challenges'])
   @Render('challenges/list')
-  async list(@CurrentUser() user: User | undefined, @Query() raw: Record<string, string>) {
-    const filters = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
-    const query = await validateDto(ListChallengesQuery, filters);
+  async list(@CurrentUser() user: User | undefined, @Query() raw: Record<string, unknown>) {
+    const { query, params } = await validatePageQuery(ListChallengesQuery, raw);
     const [page, agencies] = await Promise.all([this.challenges.list(user, query), this.challenges.agencies()]);
     const now = this.clock.now();
     return {
@@ -53,7 +52,7 @@ export class ChallengesWebController {
       statuses: STATUS_FILTERS,
       sorts: SORTS,
       agencies,
-      ...pageLinks(page, '/challenges', filters),
+      ...pageLinks(page, '/challenges', params),
     };
   }
 

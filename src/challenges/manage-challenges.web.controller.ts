@@ -1,3 +1,4 @@
+import { IdParam } from '../common/http/id-param.pipe';
 import { Body, Controller, Get, Param, Post, Render, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -80,18 +81,18 @@ export class ManageChallengesWebController {
   }
 
   @Get(':id')
-  async overview(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async overview(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     res.render('manage/overview', await this.overviewModel(user, id));
   }
 
   @Get(':id/preview')
-  async preview(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async preview(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     const challenge = await this.challenges.getManaged(user, id);
     res.render('challenges/detail', { title: `Preview: ${challenge.title}`, challenge: toChallengePage(challenge, this.clock.now()), preview: true, canManage: true });
   }
 
   @Get(':id/edit/:step')
-  async editForm(@CurrentUser() user: User, @Param('id') id: string, @Param('step') step: string, @Res() res: Response) {
+  async editForm(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('step') step: string, @Res() res: Response) {
     const key = stepOrThrow(step);
     const challenge = await this.challenges.getManaged(user, id);
     res.render(`manage/edit-${key}`, { ...this.editModel(challenge, key), values: challengeToForm(challenge) });
@@ -99,7 +100,7 @@ export class ManageChallengesWebController {
 
   @Post(':id/edit/:step')
   @FormView((req) => `manage/edit-${stepOrThrow(String(req.params.step))}`)
-  async save(@CurrentUser() user: User, @Param('id') id: string, @Param('step') step: string, @Body() form: Form, @Res() res: Response) {
+  async save(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('step') step: string, @Body() form: Form, @Res() res: Response) {
     const key = stepOrThrow(step);
     const challenge = await this.challenges.getManaged(user, id);
     Object.assign(res.locals, this.editModel(challenge, key));
@@ -110,7 +111,7 @@ export class ManageChallengesWebController {
 
   @Post(':id/publish')
   @FormView('manage/overview')
-  async publish(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async publish(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     Object.assign(res.locals, await this.overviewModel(user, id));
     const challenge = await this.challenges.publish(user, id);
     res.redirect(303, `/manage/challenges/${challenge.id}?done=published`);
@@ -118,7 +119,7 @@ export class ManageChallengesWebController {
 
   @Post(':id/close')
   @FormView('manage/overview')
-  async close(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async close(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     Object.assign(res.locals, await this.overviewModel(user, id));
     const challenge = await this.challenges.close(user, id);
     res.redirect(303, `/manage/challenges/${challenge.id}?done=closed`);
@@ -126,7 +127,7 @@ export class ManageChallengesWebController {
 
   @Post(':id/cancel')
   @FormView('manage/overview')
-  async cancel(@CurrentUser() user: User, @Param('id') id: string, @Body() form: Form, @Res() res: Response) {
+  async cancel(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() form: Form, @Res() res: Response) {
     Object.assign(res.locals, await this.overviewModel(user, id));
     const input = await validateDto(CancelChallengeDto, { reason: typeof form.reason === 'string' ? form.reason : undefined });
     const challenge = await this.challenges.cancel(user, id, input.reason);
@@ -135,7 +136,7 @@ export class ManageChallengesWebController {
 
   @Post(':id/managers')
   @FormView('manage/overview')
-  async addManager(@CurrentUser() user: User, @Param('id') id: string, @Body() form: Form, @Res() res: Response) {
+  async addManager(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() form: Form, @Res() res: Response) {
     Object.assign(res.locals, await this.overviewModel(user, id));
     const input = await validateDto(AddManagerDto, { email: form.email });
     await this.challenges.addManager(user, id, input.email);
@@ -143,7 +144,7 @@ export class ManageChallengesWebController {
   }
 
   @Post(':id/managers/:userId/remove')
-  async removeManager(@CurrentUser() user: User, @Param('id') id: string, @Param('userId') userId: string, @Res() res: Response) {
+  async removeManager(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('userId', IdParam) userId: string, @Res() res: Response) {
     await this.challenges.removeManager(user, id, userId);
     res.redirect(303, `/manage/challenges/${id}#managers`);
   }

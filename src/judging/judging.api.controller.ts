@@ -36,13 +36,13 @@ export class JudgingApiController {
 
   @Post('challenges/:id/judges')
   @UseGuards(BearerGuard)
-  async invite(@CurrentUser() user: User, @Param('id') id: string, @Body() body: InviteJudgeDto) {
+  async invite(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() body: InviteJudgeDto) {
     return toJudgeView(await this.judging.invite(user, id, body.email, body.name));
   }
 
   @Get('challenges/:id/judges')
   @UseGuards(BearerGuard)
-  async panel(@CurrentUser() user: User, @Param('id') id: string) {
+  async panel(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     const { judges, conflicts } = await this.judging.panel(user, id);
     return {
       judges: judges.map(({ judge, counts }) => toJudgeView(judge, counts)),
@@ -53,7 +53,7 @@ export class JudgingApiController {
   @Delete('challenges/:id/judges/:judgeId')
   @HttpCode(204)
   @UseGuards(BearerGuard)
-  async remove(@CurrentUser() user: User, @Param('id') id: string, @Param('judgeId', IdParam) judgeId: string) {
+  async remove(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('judgeId', IdParam) judgeId: string) {
     await this.judging.remove(user, id, judgeId);
   }
 
@@ -75,13 +75,13 @@ export class JudgingApiController {
 
   @Get('challenges/:id/judging/entries')
   @UseGuards(BearerGuard)
-  async entries(@CurrentUser() user: User, @Param('id') id: string, @Query() query: PhaseQuery) {
+  async entries(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query() query: PhaseQuery) {
     return (await this.judging.panelEntries(user, id, query.phase)).entries;
   }
 
   @Post('challenges/:id/conflicts')
   @UseGuards(BearerGuard)
-  async conflict(@CurrentUser() user: User, @Param('id') id: string, @Body() body: ConflictDto) {
+  async conflict(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() body: ConflictDto) {
     const conflict = await this.judging.declareConflict(user, id, body.submissionId, body.reason, body.judgeId);
     return { id: conflict.id, judgeId: conflict.judgeId, submissionId: conflict.submissionId, reason: conflict.reason };
   }
@@ -89,7 +89,7 @@ export class JudgingApiController {
   @Post('challenges/:id/judging/start')
   @HttpCode(200)
   @UseGuards(BearerGuard)
-  async start(@CurrentUser() user: User, @Param('id') id: string, @Query() query: PhaseQuery) {
+  async start(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query() query: PhaseQuery) {
     const { phase, assignments } = await this.judging.startJudging(user, id, query.phase);
     return { status: 'judging', phase: phase.number, assignments, seed: phase.assignmentSeed };
   }
@@ -98,7 +98,7 @@ export class JudgingApiController {
   @Post('challenges/:id/phases/:number/advance')
   @HttpCode(200)
   @UseGuards(BearerGuard)
-  async advance(@CurrentUser() user: User, @Param('id') id: string, @Param('number', PhaseNumberParam) number: number, @Body() body: AdvanceDto) {
+  async advance(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('number', PhaseNumberParam) number: number, @Body() body: AdvanceDto) {
     const { phase, advanced, warnings } = await this.advancement.advance(user, id, number, body);
     return { phase: phase.number, advanced, warnings };
   }
@@ -146,7 +146,7 @@ export class JudgingApiController {
 
   @Get('challenges/:id/judging/progress')
   @UseGuards(BearerGuard)
-  async progress(@CurrentUser() user: User, @Param('id') id: string, @Query() query: PhaseQuery) {
+  async progress(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query() query: PhaseQuery) {
     const { overall, judges } = await this.judging.progress(user, id, query.phase);
     return { overall, judges };
   }
@@ -154,14 +154,14 @@ export class JudgingApiController {
   @Post('challenges/:id/judging/remind')
   @HttpCode(200)
   @UseGuards(BearerGuard)
-  async remind(@CurrentUser() user: User, @Param('id') id: string) {
+  async remind(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     return { reminded: await this.judging.remind(user, id) };
   }
 
   /** The contract's array of ranked entries (`?format=csv` for a spreadsheet). */
   @Get('challenges/:id/ranking')
   @UseGuards(BearerGuard)
-  async ranking(@CurrentUser() user: User, @Param('id') id: string, @Query() query: RankingQuery, @Res({ passthrough: true }) res: Response) {
+  async ranking(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query() query: RankingQuery, @Res({ passthrough: true }) res: Response) {
     const { challenge, phase, ranking } = await this.judging.ranking(user, id, query.normalize ?? 'none', query.phase);
     if (query.format === 'csv') {
       res.type('text/csv').attachment(`${challenge.slug}-ranking-${ranking.normalize}.csv`);
@@ -173,14 +173,14 @@ export class JudgingApiController {
   /** How the ranking was computed: per-judge calibration, agreement (ICC) and the tie-break chain. */
   @Get('challenges/:id/ranking/summary')
   @UseGuards(BearerGuard)
-  async rankingSummary(@CurrentUser() user: User, @Param('id') id: string, @Query() query: RankingQuery) {
+  async rankingSummary(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query() query: RankingQuery) {
     const { ranking } = await this.judging.ranking(user, id, query.normalize ?? 'none', query.phase);
     return { normalize: ranking.normalize, judges: ranking.judges, agreement: ranking.agreement, tieBreak: ranking.tieBreak };
   }
 
   @Get('challenges/:id/scorecards')
   @UseGuards(BearerGuard)
-  async scorecards(@CurrentUser() user: User, @Param('id') id: string, @Query() query: RankingQuery, @Res({ passthrough: true }) res: Response) {
+  async scorecards(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query() query: RankingQuery, @Res({ passthrough: true }) res: Response) {
     const { challenge, phase, rows } = await this.judging.scorecards(user, id, query.phase);
     if (query.format === 'csv') {
       res.type('text/csv').attachment(`${challenge.slug}-scorecards.csv`);

@@ -8,7 +8,7 @@ import { User } from '../auth/user.entity';
 import { toChallengeView } from '../challenges/challenge.view';
 import { Clock } from '../common/clock';
 import { FormView } from '../common/http/form-view';
-import { IdParam } from '../common/http/id-param.pipe';
+import { IdParam, isId } from '../common/http/id-param.pipe';
 import { validateDto } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { answerText } from '../submissions/submissions.service';
@@ -67,7 +67,7 @@ export class JudgingWebController {
   @UseGuards(SignedInGuard)
   @Render('judging/queue')
   async queue(@CurrentUser() user: User, @Query('challengeId') challengeId: string | undefined, @Query('welcome') welcome: string | undefined) {
-    const items = await this.judging.queue(user, typeof challengeId === 'string' && /^[0-9a-f-]{36}$/.test(challengeId) ? challengeId : undefined);
+    const items = await this.judging.queue(user, typeof challengeId === 'string' && isId(challengeId) ? challengeId.toLowerCase() : undefined);
     const now = this.clock.now();
     const byChallenge = new Map<string, { challenge: ReturnType<typeof toChallengeView>; items: ReturnType<typeof toQueueItemView>[]; done: number; total: number }>();
     for (const item of items) {
@@ -116,14 +116,14 @@ export class JudgingWebController {
 
   @Get('judge/challenges/:id/entries')
   @UseGuards(SignedInGuard)
-  async entriesPage(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async entriesPage(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     res.render('judging/entries', await this.entriesModel(user, id));
   }
 
   @Post('judge/challenges/:id/conflicts')
   @UseGuards(SignedInGuard)
   @FormView('judging/entries')
-  async conflict(@CurrentUser() user: User, @Param('id') id: string, @Body() form: Form, @Res() res: Response) {
+  async conflict(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() form: Form, @Res() res: Response) {
     const model = await this.entriesModel(user, id);
     Object.assign(res.locals, model);
     const input = await validateDto(ConflictDto, { submissionId: form.submissionId, reason: form.reason });
@@ -135,14 +135,14 @@ export class JudgingWebController {
 
   @Get('manage/challenges/:id/judges')
   @UseGuards(SignedInGuard)
-  async panelPage(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async panelPage(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     res.render('judging/panel', await this.panelModel(user, id));
   }
 
   @Post('manage/challenges/:id/judges')
   @UseGuards(SignedInGuard)
   @FormView('judging/panel')
-  async invite(@CurrentUser() user: User, @Param('id') id: string, @Body() form: Form, @Res() res: Response) {
+  async invite(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Body() form: Form, @Res() res: Response) {
     const model = await this.panelModel(user, id);
     Object.assign(res.locals, model);
     const input = await validateDto(InviteJudgeDto, { email: form.email, name: text(form.name) || undefined });
@@ -153,7 +153,7 @@ export class JudgingWebController {
   @Post('manage/challenges/:id/judges/:judgeId/remove')
   @UseGuards(SignedInGuard)
   @FormView('judging/panel')
-  async removeJudge(@CurrentUser() user: User, @Param('id') id: string, @Param('judgeId', IdParam) judgeId: string, @Res() res: Response) {
+  async removeJudge(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('judgeId', IdParam) judgeId: string, @Res() res: Response) {
     const model = await this.panelModel(user, id);
     Object.assign(res.locals, model);
     await this.judging.remove(user, id, judgeId);
@@ -163,7 +163,7 @@ export class JudgingWebController {
   @Post('manage/challenges/:id/judges/:judgeId/conflicts')
   @UseGuards(SignedInGuard)
   @FormView('judging/panel')
-  async managerConflict(@CurrentUser() user: User, @Param('id') id: string, @Param('judgeId', IdParam) judgeId: string, @Body() form: Form, @Res() res: Response) {
+  async managerConflict(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('judgeId', IdParam) judgeId: string, @Body() form: Form, @Res() res: Response) {
     const model = await this.panelModel(user, id);
     Object.assign(res.locals, model);
     const input = await validateDto(ConflictDto, { submissionId: form.submissionId, reason: form.reason, judgeId });
@@ -173,14 +173,14 @@ export class JudgingWebController {
 
   @Get('manage/challenges/:id/judging')
   @UseGuards(SignedInGuard)
-  async progressPage(@CurrentUser() user: User, @Param('id') id: string, @Query('reminded') reminded: string | undefined, @Query('advanced') advanced: string | undefined, @Res() res: Response) {
+  async progressPage(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query('reminded') reminded: string | undefined, @Query('advanced') advanced: string | undefined, @Res() res: Response) {
     res.render('judging/progress', { ...(await this.progressModel(user, id)), reminded, advanced });
   }
 
   @Post('manage/challenges/:id/judging/start')
   @UseGuards(SignedInGuard)
   @FormView('judging/progress')
-  async start(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async start(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     Object.assign(res.locals, await this.progressModel(user, id));
     const { challenge } = await this.judging.startJudging(user, id);
     res.redirect(303, `/manage/challenges/${challenge.id}/judging`);
@@ -189,7 +189,7 @@ export class JudgingWebController {
   @Post('manage/challenges/:id/judging/remind')
   @UseGuards(SignedInGuard)
   @FormView('judging/progress')
-  async remind(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async remind(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     const model = await this.progressModel(user, id);
     Object.assign(res.locals, model);
     const count = await this.judging.remind(user, id);
@@ -199,7 +199,7 @@ export class JudgingWebController {
   @Post('manage/challenges/:id/phases/:number/advance')
   @UseGuards(SignedInGuard)
   @FormView('judging/progress')
-  async advance(@CurrentUser() user: User, @Param('id') id: string, @Param('number', PhaseNumberParam) number: number, @Body() form: Form, @Res() res: Response) {
+  async advance(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('number', PhaseNumberParam) number: number, @Body() form: Form, @Res() res: Response) {
     const model = await this.progressModel(user, id);
     Object.assign(res.locals, model);
     const input = await validateDto(AdvanceDto, { fromRanking: true, force: form.force === 'true' || undefined, reason: text(form.reason) || undefined });
@@ -210,7 +210,7 @@ export class JudgingWebController {
   @Get('manage/challenges/:id/ranking')
   @UseGuards(SignedInGuard)
   @Render('judging/ranking')
-  async rankingPage(@CurrentUser() user: User, @Param('id') id: string) {
+  async rankingPage(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     const [{ challenge, ranking: raw }, { ranking: normalized }, { judges: panel }] = await Promise.all([
       this.judging.ranking(user, id, 'none'),
       this.judging.ranking(user, id, 'zscore'),
@@ -233,21 +233,21 @@ export class JudgingWebController {
 
   @Get('manage/challenges/:id/ranking.csv')
   @UseGuards(SignedInGuard)
-  async rankingCsv(@CurrentUser() user: User, @Param('id') id: string, @Query('normalize') normalize: string | undefined, @Res() res: Response) {
+  async rankingCsv(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query('normalize') normalize: string | undefined, @Res() res: Response) {
     const { challenge, ranking } = await this.judging.ranking(user, id, normalize === 'zscore' ? 'zscore' : 'none');
     res.type('text/csv').attachment(`${challenge.slug}-ranking-${ranking.normalize}.csv`).send(rankingCsv(ranking, challenge.rubric.map((c) => c.key)));
   }
 
   @Get('manage/challenges/:id/scorecards.csv')
   @UseGuards(SignedInGuard)
-  async scorecardsCsv(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async scorecardsCsv(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     const { challenge, rows } = await this.judging.scorecards(user, id);
     res.type('text/csv').attachment(`${challenge.slug}-scorecards.csv`).send(scorecardsCsv(rows, challenge.rubric.map((c) => c.key)));
   }
 
   @Get('manage/challenges/:id/scorecards')
   @UseGuards(SignedInGuard)
-  async scorecardsPage(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async scorecardsPage(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     res.render('judging/scorecards', await this.scorecardsModel(user, id));
   }
 

@@ -22,12 +22,12 @@ export class SubmissionsApiController {
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ type: SubmissionBodyDto })
   @UseInterceptors(EntryFilesInterceptor)
-  async create(@CurrentUser() user: User, @Param('id') challengeId: string, @Req() req: Request) {
+  async create(@CurrentUser() user: User, @Param('id', IdParam) challengeId: string, @Req() req: Request) {
     return toSubmissionView(await this.submissions.create(user, challengeId, await submissionInput(req, true)));
   }
 
   @Get('challenges/:id/submissions')
-  async list(@CurrentUser() user: User, @Param('id') challengeId: string, @Query() query: EntriesQueryDto, @Res({ passthrough: true }) res: Response) {
+  async list(@CurrentUser() user: User, @Param('id', IdParam) challengeId: string, @Query() query: EntriesQueryDto, @Res({ passthrough: true }) res: Response) {
     if (query.format === 'csv') {
       const { challenge, csv } = await this.submissions.exportCsv(user, challengeId);
       res.type('text/csv').attachment(`${challenge.slug}-entries.csv`);

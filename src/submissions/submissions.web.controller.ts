@@ -11,7 +11,7 @@ import { Clock } from '../common/clock';
 import { FormView } from '../common/http/form-view';
 import { IdParam } from '../common/http/id-param.pipe';
 import { pageLinks } from '../common/pagination';
-import { validateDto } from '../common/validation';
+import { validateDto, validatePageQuery } from '../common/validation';
 import { EntriesQueryDto, IneligibleDto } from './dto/submission.dto';
 import { sendFile } from './send-file';
 import { EntryFilesInterceptor, submissionInput } from './submission-request';
@@ -122,9 +122,8 @@ export class SubmissionsWebController {
 
   @Get('manage/challenges/:id/entries')
   @Render('submissions/entries')
-  async entries(@CurrentUser() user: User, @Param('id') id: string, @Query() raw: Record<string, string>) {
-    const filters = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
-    const query = await validateDto(EntriesQueryDto, filters);
+  async entries(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query() raw: Record<string, unknown>) {
+    const { query, params } = await validatePageQuery(EntriesQueryDto, raw);
     const { challenge, page, counts } = await this.submissions.listForChallenge(user, id, query);
     return {
       title: `Entries: ${challenge.title}`,
@@ -133,12 +132,12 @@ export class SubmissionsWebController {
       counts,
       total: page.total,
       query: { status: query.status ?? '', q: query.q ?? '' },
-      ...pageLinks(page, `/manage/challenges/${challenge.id}/entries`, filters),
+      ...pageLinks(page, `/manage/challenges/${challenge.id}/entries`, params),
     };
   }
 
   @Get('manage/challenges/:id/entries.csv')
-  async csv(@CurrentUser() user: User, @Param('id') id: string, @Res() res: Response) {
+  async csv(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     const { challenge, csv } = await this.submissions.exportCsv(user, id);
     res.type('text/csv').attachment(`${challenge.slug}-entries.csv`).send(csv);
   }

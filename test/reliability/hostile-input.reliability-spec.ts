@@ -15,10 +15,28 @@ const hostileValue = fc.oneof(
   fc.constant('x'.repeat(100_000)),
   fc.constant(-1e308),
   fc.constant('<script>alert(1)</script>'),
+  fc.constantFrom('x\u0000y', '\u001b[2J', 'lone \ud800 surrogate'),
   fc.constant({ $gt: '' }),
   fc.constant({ constructor: 'x', prototype: { polluted: true } }),
   fc.array(fc.constant([[[[[[[[[[{}]]]]]]]]]]), { maxLength: 3 }),
 );
+/**
+ * Percent-encodes text as UTF-8, and an unpaired surrogate as the three bytes it would take (WTF-8), which no
+ * decoder accepts as UTF-8: the way a hostile client sends one in a URL (encodeURIComponent throws on it).
+ */
+function wtf8Encode(text: string): string {
+  let encoded = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code >= 0xd800 && code <= 0xdfff) {
+      encoded += [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    } else {
+      encoded += encodeURIComponent(char);
+    }
+  }
+  return encoded;
+}
+
 const bodies = fc.oneof(fc.dictionary(fc.oneof(hostileKeys, fc.string({ maxLength: 12 })), hostileValue, { maxKeys: 8 }), fc.jsonValue({ maxDepth: 3 }));
 
 /** Random and hostile bodies to every write route: never a 5xx, always problem+json when refused, and nothing changed. */
@@ -107,6 +125,57 @@ describe('hostile input', () => {
     }
     console.log(JSON.stringify({ hostileQueries: { routes: getRoutes.length, requests: tried, fiveHundreds: fiveHundreds.length } }));
     expect(getRoutes.length).toBeGreaterThan(50);
+    expect(fiveHundreds).toEqual([]);
+  });
+
+  it('answers hostile path parameters and query strings on every route, API and pages, without a 5xx', async () => {
+    // Sign-out would end the session the page requests are made in; it reads no parameter.
+    const routes = routesOf(t.app).filter((route) => (isApi(route) || isPage(route)) && route.path !== '/sign-out');
+    const browser = new BrowserSession(t.app);
+    await browser.signIn(manager.email, PASSWORD);
+    const csrf = await browser.csrfFrom('/account');
+    const uuid = params.id;
+    const controls = fc.constantFrom('\u0000', '\u0001', '\u0008', '\u000b', '\u001b', '\u001f', '\u007f', '\ud800', '\udfff', '\udc00\ud800');
+    const text = fc.oneof(
+      fc.tuple(fc.string({ maxLength: 10 }), controls, fc.string({ maxLength: 10 })).map(([a, c, b]) => `${a}${c}${b}`),
+      fc.string({ maxLength: 30 }),
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.constantFrom('x'.repeat(5000), 'é'.repeat(2000), '../../etc/passwd', '<script>', ' ', '.', '..'),
+    );
+    const notIds = fc.constantFrom('not-a-uuid', '-'.repeat(36), 'g'.repeat(36), uuid.toUpperCase(), `${uuid}x`, `${uuid}\u0000`, ` ${uuid}`, '00000000-0000-0000-0000-000000000000', '0', '-1', 'null', '[object Object]');
+    /** A value is text to percent-encode, or a raw (possibly malformed) percent-encoding sent as is. */
+    type Value = { text: string } | { raw: string };
+    const raw = fc.constantFrom('%', '%zz', '%E0%A4%A', '%ED%A0%80', '%C0%80', '%00', '%FF%FE').map((r): Value => ({ raw: r }));
+    const value = fc.oneof(text.map((v): Value => ({ text: v })), notIds.map((v): Value => ({ text: v })), raw);
+    const paramValue = (name: string) => fc.oneof({ arbitrary: fc.constant<Value>({ text: params[name] ?? uuid }), weight: 1 }, { arbitrary: value, weight: 3 });
+    const queryKeys = fc.oneof(fc.constantFrom('page', 'pageSize', 'status', 'q', 'agency', 'sort', 'normalize', 'format', 'challengeId', 'token', 'returnTo', 'saved', 'reminded', 'welcome', 'utm_source', 'a[b]'), text);
+    const query = fc.array(fc.tuple(queryKeys, value), { maxLength: 4 });
+    const encode = (v: Value) => ('raw' in v ? v.raw : wtf8Encode(v.text));
+    let tried = 0;
+    const fiveHundreds: string[] = [];
+    for (const route of routes) {
+      const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+      await fc.assert(
+        fc.asyncProperty(fc.tuple(...names.map(paramValue)), query, async (values, pairs) => {
+          const path = names.reduce((built, name, i) => built.replace(`:${name}`, encode(values[i])), route.path);
+          const url = pairs.length ? `${path}?${pairs.map(([k, v]) => `${wtf8Encode(k)}=${encode(v)}`).join('&')}` : path;
+          const response = isApi(route)
+            ? await t.http[route.method](url).set(manager.auth).send(route.method === 'get' ? undefined : {})
+            : route.method === 'get'
+              ? await browser.agent.get(url)
+              : await browser.agent[route.method](url).type('form').send({ _csrf: csrf });
+          tried += 1;
+          if (response.status >= 500) fiveHundreds.push(`${route.method.toUpperCase()} ${route.path} ${response.status} ${url.slice(0, 160)}`);
+          // 431 comes from Node's HTTP parser (a request line over its 16 KB limit), before the app sees the request.
+          if (isApi(route) && response.status >= 400 && response.status !== 431) expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+        }),
+        { numRuns: 20 },
+      );
+    }
+    const failingRoutes = new Set(fiveHundreds.map((line) => line.split(' ').slice(0, 2).join(' ')));
+    console.log(JSON.stringify({ hostilePathsAndQueries: { routes: routes.length, requests: tried, fiveHundreds: fiveHundreds.length, failingRoutes: failingRoutes.size } }));
+    if (failingRoutes.size > 0) console.log([...failingRoutes].join('\n'));
+    expect(routes.length).toBeGreaterThan(100);
     expect(fiveHundreds).toEqual([]);
   });
 
