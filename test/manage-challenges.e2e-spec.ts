@@ -93,6 +93,41 @@ describe('manager pages', () => {
     expect((await t.db.query(`SELECT published_at FROM challenges WHERE id = $1`, [id]))[0].published_at).toBeNull();
   });
 
+  it('adds, orders and removes phases on the Phases step, each with its own rubric', async () => {
+    const created = await browser.submit('/manage/challenges/new', { title: 'Phased Smoke Alerts', tagline: 'In rounds.', agency: 'NOAA', visibility: 'public' }, '/manage/challenges');
+    const id = /\/manage\/challenges\/([0-9a-f-]{36})\/edit\/details/.exec(created.headers.location)![1];
+    expect((await step(id, 'timeline', { timeZone: 'UTC', opensAt: '2026-06-10T09:00', closesAt: '2026-07-01T17:00', judgingEndsAt: '' })).headers.location).toBe(`/manage/challenges/${id}/edit/phases`);
+    const page = (await browser.agent.get(`/manage/challenges/${id}/edit/phases`).expect(200)).text;
+    expect(page).toContain('value="Entries"');
+    expect(page).toContain('Add a phase');
+
+    const rows = (finalsOpen: string) => ({
+      phases: [
+        { from: '', position: '1', name: 'Concepts', opensAt: '2026-06-10T09:00', closesAt: '2026-07-01T17:00', judgingEndsAt: '', judgesPerSubmission: '2', advanceCount: '5' },
+        { from: '1', position: '2', name: 'Finals', opensAt: finalsOpen, closesAt: '2026-08-30T17:00', judgingEndsAt: '', judgesPerSubmission: '3', advanceCount: '' },
+      ],
+    });
+    const overlapping = await step(id, 'phases', rows('2026-06-20T09:00'));
+    expect(overlapping.status).toBe(422);
+    expect(overlapping.text).toContain('must not be before the previous phase closes');
+    expect(overlapping.text).toContain('value="Concepts"');
+    expect((await step(id, 'phases', rows('2026-07-15T09:00'))).status).toBe(303);
+
+    await browser.submit(`/manage/challenges/${id}/edit/rubric?phase=2`, { rubric: [{ name: 'Demo', key: 'demo', description: 'Works', weight: '1', maxScore: '10' }] });
+    const phaseOne = (await browser.agent.get(`/manage/challenges/${id}/edit/rubric?phase=1`).expect(200)).text;
+    expect(phaseOne).toContain('Editing phase 1, Concepts.');
+    expect(phaseOne).not.toContain('value="demo"');
+    await browser.agent.get(`/manage/challenges/${id}/edit/rubric?phase=3`).expect(404);
+    const stored = await t.db.query(`SELECT number, name, advance_count, judges_per_submission, rubric FROM challenge_phases WHERE challenge_id = $1 ORDER BY number`, [id]);
+    expect(stored.map((p: { number: number; name: string; advance_count: number | null; judges_per_submission: number; rubric: { key: string }[] }) => [p.number, p.name, p.advance_count, p.judges_per_submission, p.rubric.map((c) => c.key)])).toEqual([
+      [1, 'Concepts', 5, 2, []],
+      [2, 'Finals', null, 3, ['demo']],
+    ]);
+
+    await step(id, 'phases', { phases: [{ from: '1', position: '1', name: 'Concepts', opensAt: '2026-06-10T09:00', closesAt: '2026-07-01T17:00', judgesPerSubmission: '2', advanceCount: '' }, { from: '2', position: '2', name: 'Finals', opensAt: '2026-07-15T09:00', closesAt: '2026-08-30T17:00', remove: 'on' }] });
+    expect(await t.db.query(`SELECT name FROM challenge_phases WHERE challenge_id = $1`, [id])).toEqual([{ name: 'Concepts' }]);
+  });
+
   it('keeps other people out of the manager pages', async () => {
     const created = await browser.submit('/manage/challenges/new', { title: 'Private draft', visibility: 'public' }, '/manage/challenges');
     const id = /challenges\/([0-9a-f-]{36})\//.exec(created.headers.location)![1];

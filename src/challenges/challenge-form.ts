@@ -2,12 +2,14 @@ import { ValidationFailedError, type FieldError } from '../common/errors/domain-
 import { instantToZonedLocal, zonedLocalToInstant } from '../common/time-zones';
 import { isTimeZone } from '../common/validators';
 import type { Challenge } from './challenge.entity';
+import type { Phase } from './phase.entity';
 
 /** The steps of the challenge form, in order; each page edits one group of properties. */
 export const STEPS = [
   { key: 'general', label: 'General' },
   { key: 'details', label: 'Details' },
   { key: 'timeline', label: 'Timeline' },
+  { key: 'phases', label: 'Phases' },
   { key: 'prizes', label: 'Prizes' },
   { key: 'rules', label: 'Rules and eligibility' },
   { key: 'rubric', label: 'Rubric' },
@@ -24,11 +26,12 @@ export const STEP_OF_FIELD: Record<string, StepKey> = {
   opensAt: 'timeline', closesAt: 'timeline', judgingEndsAt: 'timeline', timeZone: 'timeline',
   prizeTotal: 'prizes', winnersCount: 'prizes',
   rules: 'rules', eligibility: 'rules',
-  rubric: 'rubric', fields: 'entry-form',
+  rubric: 'rubric', fields: 'entry-form', phases: 'phases',
   judgesPerSubmission: 'judging', blindJudging: 'judging', maxSubmissionsPerSolver: 'judging',
 };
 
 const SPARE_RUBRIC_ROWS = 2;
+const SPARE_PHASE_ROWS = 1;
 const SPARE_FIELD_ROWS = 2;
 const MB = 1024 * 1024;
 
@@ -48,9 +51,10 @@ const rows = (value: unknown): Form[] =>
   );
 const blank = (row: Form, keys: string[]) => keys.every((key) => text(row[key]).trim() === '');
 
-/** The form's values for a challenge, with spare blank rows for new criteria and fields. */
-export function challengeToForm(challenge: Challenge): Form {
+/** The form's values for a challenge, with spare blank rows for new phases, criteria and fields; rubric and fields of `phase`. */
+export function challengeToForm(challenge: Challenge, phase: Phase = challenge.currentPhase): Form {
   const zone = challenge.timeZone;
+  const local = (date: Date | null) => (date ? instantToZonedLocal(date, zone) : '');
   return {
     title: challenge.title,
     tagline: challenge.tagline,
@@ -59,9 +63,22 @@ export function challengeToForm(challenge: Challenge): Form {
     allowedEmailDomains: challenge.allowedEmailDomains.join('\n'),
     description: challenge.description,
     faq: challenge.faq,
-    opensAt: challenge.opensAt ? instantToZonedLocal(challenge.opensAt, zone) : '',
-    closesAt: challenge.closesAt ? instantToZonedLocal(challenge.closesAt, zone) : '',
-    judgingEndsAt: challenge.judgingEndsAt ? instantToZonedLocal(challenge.judgingEndsAt, zone) : '',
+    opensAt: local(challenge.opensAt),
+    closesAt: local(challenge.closesAt),
+    judgingEndsAt: local(challenge.judgingEndsAt),
+    phases: [
+      ...challenge.phases.map((p) => ({
+        from: String(p.number),
+        position: String(p.number),
+        name: p.name,
+        opensAt: local(p.opensAt),
+        closesAt: local(p.closesAt),
+        judgingEndsAt: local(p.judgingEndsAt),
+        judgesPerSubmission: String(p.judgesPerSubmission),
+        advanceCount: p.advanceCount ? String(p.advanceCount) : '',
+      })),
+      ...Array.from({ length: SPARE_PHASE_ROWS }, () => ({ from: '', position: '', name: '', opensAt: '', closesAt: '', judgingEndsAt: '', judgesPerSubmission: '', advanceCount: '' })),
+    ],
     timeZone: zone,
     prizeAmount: challenge.prizeAmount ?? '',
     prizeCurrency: challenge.prizeCurrency,
@@ -69,11 +86,11 @@ export function challengeToForm(challenge: Challenge): Form {
     rules: challenge.rules,
     eligibility: challenge.eligibility,
     rubric: [
-      ...challenge.rubric.map((c) => ({ ...c, weight: String(c.weight), maxScore: String(c.maxScore) })),
+      ...phase.rubric.map((c) => ({ ...c, weight: String(c.weight), maxScore: String(c.maxScore) })),
       ...Array.from({ length: SPARE_RUBRIC_ROWS }, () => ({ key: '', name: '', description: '', weight: '', maxScore: '' })),
     ],
     fields: [
-      ...challenge.fields.map((f) => ({
+      ...phase.fields.map((f) => ({
         key: f.key,
         label: f.label,
         type: f.type,
@@ -92,15 +109,45 @@ export function challengeToForm(challenge: Challenge): Form {
   };
 }
 
-function dateInput(form: Form, key: string, zone: string, problems: FieldError[]): string | undefined {
+/** `form[key]` as an instant in `zone`; a problem named `field` (default: the key) when it is not a date and time. */
+function dateInput(form: Form, key: string, zone: string, problems: FieldError[], field = key): string | undefined {
   const raw = text(form[key]).trim();
   if (raw === '') return undefined;
   const instant = zonedLocalToInstant(raw, zone);
   if (!instant) {
-    problems.push({ field: key, message: 'must be a date and time' });
+    problems.push({ field, message: 'must be a date and time' });
     return undefined;
   }
   return instant.toISOString();
+}
+
+/**
+ * The phases step: rows in the order of their position numbers, without removed or blank ones. Each row keeps the
+ * rubric and entry form of the phase it came from (`from`); a new row starts from the last phase's.
+ */
+function phasesInput(form: Form, challenge: Challenge | null, problems: FieldError[]): Form[] {
+  const zone = challenge?.timeZone ?? 'UTC';
+  const kept = rows(form.phases).filter((row) => !checked(row.remove) && !blank(row, ['name', 'opensAt', 'closesAt']));
+  const position = (row: Form) => {
+    const n = numberOrRaw(row.position);
+    return typeof n === 'number' ? n : Number.MAX_SAFE_INTEGER;
+  };
+  return kept
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => position(a.row) - position(b.row) || a.index - b.index)
+    .map(({ row }, i) => {
+      const source = challenge?.phases.find((p) => String(p.number) === text(row.from)) ?? challenge?.finalPhase;
+      return {
+        name: text(row.name),
+        opensAt: dateInput(row, 'opensAt', zone, problems, `phases.${i}.opensAt`),
+        closesAt: dateInput(row, 'closesAt', zone, problems, `phases.${i}.closesAt`),
+        judgingEndsAt: dateInput(row, 'judgingEndsAt', zone, problems, `phases.${i}.judgingEndsAt`),
+        judgesPerSubmission: numberOrRaw(row.judgesPerSubmission),
+        advanceCount: numberOrRaw(row.advanceCount),
+        rubric: source?.rubric,
+        fields: source?.fields,
+      };
+    });
 }
 
 /** Maps one step's submitted form to the API's input shape; the same DTO validation then applies. */
@@ -130,6 +177,9 @@ export function formToInput(step: StepKey, form: Form, challenge: Challenge | nu
       };
       break;
     }
+    case 'phases':
+      input = { phases: phasesInput(form, challenge, problems) };
+      break;
     case 'prizes':
       input = {
         prizeTotal: text(form.prizeAmount).trim() === '' ? undefined : { amount: text(form.prizeAmount).trim().replace(/,/g, ''), currency: text(form.prizeCurrency).trim().toUpperCase() },

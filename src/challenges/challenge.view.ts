@@ -15,6 +15,7 @@ export interface PhaseView {
   fields: FormField[];
   judgesPerSubmission: number;
   advanceCount: number | null;
+  formFrozen: boolean;
 }
 
 export interface Money {
@@ -104,6 +105,7 @@ export function toPhaseView(phase: Phase, now: Date): PhaseView {
     fields: phase.fields,
     judgesPerSubmission: phase.judgesPerSubmission,
     advanceCount: phase.advanceCount,
+    formFrozen: phase.firstEntryAt !== null,
   };
 }
 

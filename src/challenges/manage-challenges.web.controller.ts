@@ -1,5 +1,5 @@
 import { IdParam } from '../common/http/id-param.pipe';
-import { Body, Controller, Get, Param, Post, Render, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, SignedInGuard } from '../auth/guards';
@@ -11,9 +11,11 @@ import { validateDto } from '../common/validation';
 import { challengeToForm, formToInput, STEP_OF_FIELD, STEPS, type StepKey } from './challenge-form';
 import { completenessProblems } from './challenge-completeness';
 import { UPLOAD_TYPES, FIELD_TYPES, type Challenge } from './challenge.entity';
-import { toChallengePage, toChallengeView } from './challenge.view';
+import { toChallengePage, toChallengeView, toPhaseView } from './challenge.view';
 import { ChallengesService } from './challenges.service';
-import { AddManagerDto, CancelChallengeDto, CreateChallengeDto, UpdateChallengeDto } from './dto/challenge.dto';
+import { AddManagerDto, CancelChallengeDto, CreateChallengeDto, UpdateChallengeDto, UpdatePhaseDto } from './dto/challenge.dto';
+import { OptionalPhaseNumberParam } from './phase-number.pipe';
+import type { Phase } from './phase.entity';
 
 type Form = Record<string, unknown>;
 
@@ -91,22 +93,26 @@ export class ManageChallengesWebController {
     res.render('challenges/detail', { title: `Preview: ${challenge.title}`, challenge: toChallengePage(challenge, this.clock.now()), preview: true, canManage: true });
   }
 
+  /** One step of the form; the rubric and entry-form steps edit the phase `?phase=N` (the current one by default). */
   @Get(':id/edit/:step')
-  async editForm(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('step') step: string, @Res() res: Response) {
+  async editForm(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('step') step: string, @Query('phase', OptionalPhaseNumberParam) phaseNumber: number | undefined, @Res() res: Response) {
     const key = stepOrThrow(step);
     const challenge = await this.challenges.getManaged(user, id);
-    res.render(`manage/edit-${key}`, { ...this.editModel(challenge, key), values: challengeToForm(challenge) });
+    const phase = this.challenges.phaseOf(challenge, phaseNumber);
+    res.render(`manage/edit-${key}`, { ...this.editModel(challenge, key, phase), values: challengeToForm(challenge, phase) });
   }
 
   @Post(':id/edit/:step')
   @FormView((req) => `manage/edit-${stepOrThrow(String(req.params.step))}`)
-  async save(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('step') step: string, @Body() form: Form, @Res() res: Response) {
+  async save(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('step') step: string, @Query('phase', OptionalPhaseNumberParam) phaseNumber: number | undefined, @Body() form: Form, @Res() res: Response) {
     const key = stepOrThrow(step);
     const challenge = await this.challenges.getManaged(user, id);
-    Object.assign(res.locals, this.editModel(challenge, key));
-    await this.saveStep(user, challenge, key, form);
+    const phase = this.challenges.phaseOf(challenge, phaseNumber);
+    Object.assign(res.locals, this.editModel(challenge, key, phase));
+    await this.saveStep(user, challenge, phase, key, form);
     const next = STEPS[STEPS.findIndex((s) => s.key === key) + 1];
-    res.redirect(303, form.stay === 'yes' || !next ? `/manage/challenges/${challenge.id}/edit/${key}?saved=1` : `/manage/challenges/${challenge.id}/edit/${next.key}`);
+    const here = `/manage/challenges/${challenge.id}/edit/${key}?${phaseNumber ? `phase=${phaseNumber}&` : ''}saved=1`;
+    res.redirect(303, form.stay === 'yes' || !next ? here : `/manage/challenges/${challenge.id}/edit/${next.key}`);
   }
 
   @Post(':id/publish')
@@ -149,18 +155,24 @@ export class ManageChallengesWebController {
     res.redirect(303, `/manage/challenges/${id}#managers`);
   }
 
-  private async saveStep(user: User, challenge: Challenge, step: StepKey, form: Form): Promise<void> {
+  /** The rubric and entry form belong to a phase: with several phases those steps change the chosen one. */
+  private async saveStep(user: User, challenge: Challenge, phase: Phase, step: StepKey, form: Form): Promise<void> {
     if (step === 'review') return;
+    if ((step === 'rubric' || step === 'entry-form') && challenge.phases.length > 1) {
+      await this.challenges.updatePhase(user, challenge.id, phase.number, await validateDto(UpdatePhaseDto, formToInput(step, form, challenge)));
+      return;
+    }
     const input = await validateDto(UpdateChallengeDto, formToInput(step, form, challenge));
     await this.challenges.update(user, challenge.id, input);
   }
 
-  private editModel(challenge: Challenge, step: StepKey) {
+  private editModel(challenge: Challenge, step: StepKey, phase: Phase) {
     const now = this.clock.now();
     const problems = step === 'review' ? completenessProblems(challenge, now).map((p) => ({ ...p, step: STEP_OF_FIELD[p.field.split('.')[0]] ?? 'general' })) : [];
     return {
       title: `${STEPS.find((s) => s.key === step)!.label}: ${challenge.title}`,
       challenge: toChallengeView(challenge, now),
+      phase: challenge.phases.length > 1 ? toPhaseView(phase, now) : undefined,
       step,
       steps: stepIndicator(step),
       problems,

@@ -9,3 +9,13 @@ export class PhaseNumberParam implements PipeTransform<string, number> {
     return Number(value);
   }
 }
+
+/** `?phase=N` on a page: absent means the current phase; anything else must name a phase (404 otherwise). */
+@Injectable()
+export class OptionalPhaseNumberParam implements PipeTransform<string | undefined, number | undefined> {
+  private readonly required = new PhaseNumberParam();
+
+  transform(value: string | undefined): number | undefined {
+    return value === undefined || value === '' ? undefined : this.required.transform(value);
+  }
+}
