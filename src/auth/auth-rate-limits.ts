@@ -10,6 +10,8 @@ export interface AuthRateLimits {
   resetPerAddress: RateLimit;
   /** Reset requests from one client, known and unknown addresses alike (429). */
   resetPerClient: RateLimit;
+  /** Attempts to use a reset link from one client, valid or not. */
+  resetConfirmPerClient: RateLimit;
 }
 
 export const AUTH_RATE_LIMITS = Symbol('AUTH_RATE_LIMITS');
@@ -20,4 +22,5 @@ export const DEFAULT_AUTH_RATE_LIMITS: AuthRateLimits = {
   registerPerClient: { limit: 20, windowSeconds: 60 * 60 },
   resetPerAddress: { limit: 3, windowSeconds: 60 * 60 },
   resetPerClient: { limit: 20, windowSeconds: 60 * 60 },
+  resetConfirmPerClient: { limit: 10, windowSeconds: 15 * 60 },
 };

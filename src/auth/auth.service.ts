@@ -152,8 +152,14 @@ export class AuthService {
     });
   }
 
-  /** Sets the new password, ends every session and invalidates every bearer token issued so far. */
-  async confirmPasswordReset(input: PasswordResetConfirmDto): Promise<void> {
+  /**
+   * Sets the new password, ends every session and invalidates every bearer token issued so far. The token is checked
+   * before the (deliberately slow) hash, so a bad link costs a lookup, not an argon2 run; using it stays in the
+   * transaction, under its row lock.
+   */
+  async confirmPasswordReset(input: PasswordResetConfirmDto, client: ClientContext): Promise<void> {
+    this.limiter.hit(`reset-confirm:${client.ip}`, this.limits.resetConfirmPerClient);
+    await this.usableToken(this.db.manager, 'password-reset', input.token);
     const passwordHash = await this.hasher.hash(input.password);
     await this.db.transaction(async (tx) => {
       const record = await this.consumeToken(tx, 'password-reset', input.token);
@@ -213,16 +219,20 @@ export class AuthService {
 
   /** Marks a valid, unused, unexpired token as used; the row lock makes a token usable once under concurrency. */
   private async consumeToken(tx: EntityManager, purpose: EmailTokenPurpose, token: string): Promise<EmailToken> {
-    const record = await tx
+    const record = await this.usableToken(tx, purpose, token, true);
+    await tx.getRepository(EmailToken).update(record.id, { usedAt: this.clock.now() });
+    return record;
+  }
+
+  private async usableToken(db: EntityManager, purpose: EmailTokenPurpose, token: string, lock = false): Promise<EmailToken> {
+    const query = db
       .getRepository(EmailToken)
       .createQueryBuilder('t')
-      .setLock('pessimistic_write')
-      .where('t.token_hash = :hash AND t.purpose = :purpose', { hash: hashSecretToken(token), purpose })
-      .getOne();
+      .where('t.token_hash = :hash AND t.purpose = :purpose', { hash: hashSecretToken(token), purpose });
+    const record = await (lock ? query.setLock('pessimistic_write') : query).getOne();
     if (!record || record.usedAt || record.expiresAt <= this.clock.now()) {
       throw ValidationFailedError.field('token', 'is invalid, already used or expired');
     }
-    await tx.getRepository(EmailToken).update(record.id, { usedAt: this.clock.now() });
     return record;
   }
 }
