@@ -20,4 +20,10 @@ describe('development mailbox', () => {
     t = await startTestApp({ env: { SMTP_URL: '', NODE_ENV: 'development', PUBLIC_URL: 'http://localhost:3000' } });
     await t.http.get('/dev/mail').expect(200);
   });
+
+  it('takes a client forwarded by a trusted proxy as the client, so a remote one must sign in', async () => {
+    t = await startTestApp({ env: { SMTP_URL: '', NODE_ENV: 'development', PUBLIC_URL: 'http://localhost:3000', TRUST_PROXY: 'loopback' } });
+    await t.http.get('/dev/mail').expect(200);
+    expect((await t.http.get('/dev/mail').set('X-Forwarded-For', '203.0.113.9')).status).toBe(303);
+  });
 });
