@@ -1,12 +1,14 @@
 // Shared pieces for the benchmarks: databases, the app as `npm start` runs it, tokens, RSS, SMTP counting.
 import { spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 
 export const SECRET = 'benchmark-secret-that-is-long-enough-for-laurel';
+/** The bearer-token key the app derives from SESSION_SECRET (src/config/secret-keys.ts). */
+const BEARER_KEY = Buffer.from(hkdfSync('sha256', SECRET, '', 'laurel bearer-tokens', 32));
 
 export function requireServer() {
   if (!process.env.DATABASE_URL) {
@@ -92,7 +94,7 @@ export function bearer(userId) {
   const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: userId, ver: 0, iat: now, exp: now + 3600 })}`;
-  return `${unsigned}.${createHmac('sha256', SECRET).update(unsigned).digest('base64url')}`;
+  return `${unsigned}.${createHmac('sha256', BEARER_KEY).update(unsigned).digest('base64url')}`;
 }
 
 /** An SMTP server that accepts and counts messages (by recipient and by Message-ID). */

@@ -45,6 +45,7 @@ export function configureApp(nest: INestApplication, config: AppConfig): void {
   const app = nest as NestExpressApplication;
   app.get(AnonymousPageCache).install(app.getHttpServer(), SESSION_COOKIE);
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   // Answers are per caller and per moment (tokens, clocks): hashing every body for an ETag costs and never matches.
   app.set('etag', false);
   app.use(requestIdMiddleware(!config.production));

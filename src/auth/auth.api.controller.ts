@@ -52,8 +52,8 @@ export class AuthApiController {
 
   @Post('auth/password-reset/confirm')
   @HttpCode(200)
-  async confirmPasswordReset(@Body() body: PasswordResetConfirmDto) {
-    await this.auth.confirmPasswordReset(body);
+  async confirmPasswordReset(@Body() body: PasswordResetConfirmDto, @Req() req: Request) {
+    await this.auth.confirmPasswordReset(body, { ip: req.ip ?? '' });
     return { status: 'ok', detail: 'Your password has been changed.' };
   }
 

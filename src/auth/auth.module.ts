@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { purposeKey } from '../config/secret-keys';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { AuthApiController } from './auth.api.controller';
 import { AUTH_RATE_LIMITS, DEFAULT_AUTH_RATE_LIMITS } from './auth-rate-limits';
@@ -19,7 +20,7 @@ import { UsersWebController } from './users.web.controller';
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.sessionSecret, signOptions: { algorithm: 'HS256' } }),
+      useFactory: (config: AppConfig) => ({ secret: purposeKey(config.sessionSecret, 'bearer-tokens'), signOptions: { algorithm: 'HS256' } }),
     }),
   ],
   controllers: [AuthApiController, AuthWebController, UsersWebController],

@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Clock } from '../common/clock';
-import { ConflictError, InvalidCredentialsError, ValidationFailedError } from '../common/errors/domain-errors';
+import { ConflictError, InvalidCredentialsError, RateLimitedError, ValidationFailedError } from '../common/errors/domain-errors';
 import { RateLimiter } from '../common/rate-limiter';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/postgres-errors';
@@ -22,6 +22,8 @@ const TOKEN_LIFETIME_SECONDS: Record<EmailTokenPurpose, number> = {
   'verify-email': 48 * 60 * 60,
   'password-reset': 60 * 60,
 };
+
+const accountFailureKey = (email: string) => `account-sign-in-failures:${email}`;
 
 export interface AccessToken {
   accessToken: string;
@@ -48,7 +50,7 @@ export class AuthService {
   ) {}
 
   async register(input: RegisterDto, client: ClientContext): Promise<User> {
-    this.limiter.hit(`register:${client.ip}`, this.limits.registerPerClient);
+    await this.limiter.hit(`register:${client.ip}`, this.limits.registerPerClient);
     const passwordHash = await this.hasher.hash(input.password);
     try {
       return await this.db.transaction(async (tx) => {
@@ -91,7 +93,7 @@ export class AuthService {
 
   async resendVerification(user: User): Promise<void> {
     if (user.emailVerifiedAt) return;
-    this.limiter.hit(`verify-resend:${user.id}`, this.limits.resetPerAddress);
+    await this.limiter.hit(`verify-resend:${user.id}`, this.limits.resetPerAddress);
     await this.db.transaction((tx) => this.sendVerification(tx, user));
   }
 
@@ -104,18 +106,20 @@ export class AuthService {
     });
   }
 
-  /** Checks credentials; failures count towards the per-address limit, successes clear it. */
+  /**
+   * Checks credentials. Every attempt counts as a failure (per address and client, and per address from anywhere)
+   * before the password is checked, so parallel guesses cannot all pass one count; a success takes them back.
+   */
   async authenticate(input: SignInDto, client: ClientContext): Promise<User> {
     const failureKey = `sign-in-failures:${client.ip}:${input.email}`;
-    this.limiter.hit(`sign-in:${client.ip}`, this.limits.signInPerClient);
-    this.limiter.check(failureKey, this.limits.signInFailures);
+    await this.limiter.hit(`sign-in:${client.ip}`, this.limits.signInPerClient);
+    await this.limiter.hit(failureKey, this.limits.signInFailures);
+    await this.limiter.hit(accountFailureKey(input.email), this.limits.signInFailuresPerAccount);
     const user = await this.db.getRepository(User).findOneBy({ email: input.email });
     const valid = await this.hasher.verify(user?.passwordHash, input.password);
-    if (!user || !valid) {
-      this.limiter.hit(failureKey, this.limits.signInFailures);
-      throw new InvalidCredentialsError();
-    }
-    this.limiter.reset(failureKey);
+    if (!user || !valid) throw new InvalidCredentialsError();
+    await this.limiter.reset(failureKey, this.limits.signInFailures);
+    await this.limiter.reset(accountFailureKey(input.email), this.limits.signInFailuresPerAccount);
     return user;
   }
 
@@ -131,13 +135,14 @@ export class AuthService {
 
   /** Always succeeds from the caller's view, so it never tells whether an address has an account. */
   async requestPasswordReset(email: string, client: ClientContext): Promise<void> {
-    this.limiter.hit(`reset-requests:${client.ip}`, this.limits.resetPerClient);
+    await this.limiter.hit(`reset-requests:${client.ip}`, this.limits.resetPerClient);
     const user = await this.db.getRepository(User).findOneBy({ email });
     if (!user) return;
     try {
-      this.limiter.hit(`reset:${email}`, this.limits.resetPerAddress);
-    } catch {
-      return;
+      await this.limiter.hit(`reset:${email}`, this.limits.resetPerAddress);
+    } catch (error) {
+      if (error instanceof RateLimitedError) return;
+      throw error;
     }
     await this.db.transaction(async (tx) => {
       const { token, id } = await this.createToken(tx, user, 'password-reset');
@@ -152,10 +157,16 @@ export class AuthService {
     });
   }
 
-  /** Sets the new password, ends every session and invalidates every bearer token issued so far. */
-  async confirmPasswordReset(input: PasswordResetConfirmDto): Promise<void> {
+  /**
+   * Sets the new password, ends every session, invalidates every bearer token issued so far and lifts the account's
+   * sign-in cap (the owner proved control of the address). The token is checked before the (deliberately slow) hash,
+   * so a bad link costs a lookup, not an argon2 run; using it stays in the transaction, under its row lock.
+   */
+  async confirmPasswordReset(input: PasswordResetConfirmDto, client: ClientContext): Promise<void> {
+    await this.limiter.hit(`reset-confirm:${client.ip}`, this.limits.resetConfirmPerClient);
+    await this.usableToken(this.db.manager, 'password-reset', input.token);
     const passwordHash = await this.hasher.hash(input.password);
-    await this.db.transaction(async (tx) => {
+    const user = await this.db.transaction(async (tx) => {
       const record = await this.consumeToken(tx, 'password-reset', input.token);
       // A reset proves control of the address, so it verifies the address too.
       await tx.query(
@@ -164,7 +175,9 @@ export class AuthService {
         [record.userId, passwordHash, this.clock.now()],
       );
       await tx.getRepository(WebSession).delete({ userId: record.userId });
+      return tx.getRepository(User).findOneByOrFail({ id: record.userId });
     });
+    await this.limiter.reset(accountFailureKey(user.email), this.limits.signInFailuresPerAccount);
   }
 
   async startSession(user: User): Promise<{ token: string; maxAgeMs: number }> {
@@ -213,16 +226,20 @@ export class AuthService {
 
   /** Marks a valid, unused, unexpired token as used; the row lock makes a token usable once under concurrency. */
   private async consumeToken(tx: EntityManager, purpose: EmailTokenPurpose, token: string): Promise<EmailToken> {
-    const record = await tx
+    const record = await this.usableToken(tx, purpose, token, true);
+    await tx.getRepository(EmailToken).update(record.id, { usedAt: this.clock.now() });
+    return record;
+  }
+
+  private async usableToken(db: EntityManager, purpose: EmailTokenPurpose, token: string, lock = false): Promise<EmailToken> {
+    const query = db
       .getRepository(EmailToken)
       .createQueryBuilder('t')
-      .setLock('pessimistic_write')
-      .where('t.token_hash = :hash AND t.purpose = :purpose', { hash: hashSecretToken(token), purpose })
-      .getOne();
+      .where('t.token_hash = :hash AND t.purpose = :purpose', { hash: hashSecretToken(token), purpose });
+    const record = await (lock ? query.setLock('pessimistic_write') : query).getOne();
     if (!record || record.usedAt || record.expiresAt <= this.clock.now()) {
       throw ValidationFailedError.field('token', 'is invalid, already used or expired');
     }
-    await tx.getRepository(EmailToken).update(record.id, { usedAt: this.clock.now() });
     return record;
   }
 }

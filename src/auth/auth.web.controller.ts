@@ -92,8 +92,8 @@ export class AuthWebController {
   @HttpCode(200)
   @FormView('auth/reset-password')
   @Render('auth/reset-password')
-  async resetPassword(@Body() body: PasswordResetConfirmDto) {
-    await this.auth.confirmPasswordReset(body);
+  async resetPassword(@Body() body: PasswordResetConfirmDto, @Req() req: Request) {
+    await this.auth.confirmPasswordReset(body, { ip: req.ip ?? '' });
     return { title: 'Password changed', done: true };
   }
 

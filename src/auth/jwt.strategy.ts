@@ -4,6 +4,7 @@ import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { NotSignedInError } from '../common/errors/domain-errors';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { purposeKey } from '../config/secret-keys';
 import type { User } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -14,7 +15,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly users: UsersService,
   ) {
     // A ready KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a public key on every verify.
-    const key = createSecretKey(Buffer.from(config.sessionSecret)) as unknown as string;
+    const key = createSecretKey(purposeKey(config.sessionSecret, 'bearer-tokens')) as unknown as string;
     super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: key, algorithms: ['HS256'] });
   }
 

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from './clock';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { DataSource } from 'typeorm';
 import { RateLimitedError } from './errors/domain-errors';
 
 export interface RateLimit {
@@ -7,55 +10,57 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
-interface Window {
-  startedAt: number;
-  count: number;
-}
+const TABLE = 'rate_limits';
 
 /**
- * Fixed-window counters kept in this process's memory. Enough for one instance; several instances each
- * count on their own, which multiplies the limit by the number of instances (documented in the README).
+ * Fixed-window counters in PostgreSQL (rate-limiter-flexible's store, table `rate_limits` from the migrations), so
+ * every instance counts together. Each row carries its own window's end, and clean-up removes only rows whose own
+ * window ended an hour ago: one rule never resets another's counters. Counting is one upsert, atomic under concurrency.
  */
 @Injectable()
 export class RateLimiter {
-  private readonly windows = new Map<string, Window>();
+  private readonly limiters = new Map<string, RateLimiterPostgres>();
+  private readonly store: { query(q: { text: string; values?: unknown[] }): Promise<unknown> };
 
-  constructor(private readonly clock: Clock) {}
+  constructor(@InjectDataSource() db: DataSource) {
+    const pool = (db.driver as unknown as { master: Pool }).master;
+    // Without the library's statement names: on the embedded database every connection shares one backend, where a
+    // name one connection prepared is already taken for the next.
+    this.store = { query: (q) => pool.query(q.text, q.values) };
+  }
 
-  /** Counts one attempt against `key`; throws RateLimitedError once the window is full. */
-  hit(key: string, rule: RateLimit): void {
-    const window = this.current(key, rule);
-    if (window.count >= rule.limit) {
-      const retryAfter = Math.ceil((window.startedAt + rule.windowSeconds * 1000 - this.clock.now().getTime()) / 1000);
-      throw new RateLimitedError(Math.max(retryAfter, 1));
+  /** Counts one attempt against `key`; throws RateLimitedError once more than `rule.limit` fell in the window. */
+  async hit(key: string, rule: RateLimit): Promise<void> {
+    try {
+      await this.limiter(rule).consume(key);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw new RateLimitedError(Math.max(Math.ceil(error.msBeforeNext / 1000), 1));
+      throw error;
     }
-    window.count += 1;
   }
 
-  /** Throws if `key` is already over its limit, without counting (for "count failures only" rules). */
-  check(key: string, rule: RateLimit): void {
-    const window = this.current(key, rule);
-    if (window.count >= rule.limit) this.hit(key, rule);
+  /** Forgets what `key` counted under `rule`. */
+  async reset(key: string, rule: RateLimit): Promise<void> {
+    await this.limiter(rule).delete(key);
   }
 
-  reset(key: string): void {
-    this.windows.delete(key);
-  }
-
-  private current(key: string, rule: RateLimit): Window {
-    const now = this.clock.now().getTime();
-    let window = this.windows.get(key);
-    if (!window || now - window.startedAt >= rule.windowSeconds * 1000) {
-      if (this.windows.size > 100_000) this.evictExpired(now, rule);
-      window = { startedAt: now, count: 0 };
-      this.windows.set(key, window);
+  private limiter(rule: RateLimit): RateLimiterPostgres {
+    const name = `${rule.limit}/${rule.windowSeconds}`;
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      limiter = new RateLimiterPostgres({
+        storeClient: this.store,
+        storeType: 'client',
+        tableName: TABLE,
+        tableCreated: true,
+        keyPrefix: 'laurel',
+        points: rule.limit,
+        duration: rule.windowSeconds,
+        // One instance's clean-up covers the whole table.
+        clearExpiredByTimeout: this.limiters.size === 0,
+      });
+      this.limiters.set(name, limiter);
     }
-    return window;
-  }
-
-  private evictExpired(now: number, rule: RateLimit): void {
-    for (const [key, window] of this.windows) {
-      if (now - window.startedAt >= rule.windowSeconds * 1000) this.windows.delete(key);
-    }
+    return limiter;
   }
 }

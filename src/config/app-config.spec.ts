@@ -35,6 +35,7 @@ describe('loadConfig', () => {
         ADMIN_EMAIL: 'admin@example.gov',
         SESSION_SECRET: 'short',
         JOB_TIMEOUT_SECONDS: '1',
+        TRUST_PROXY: 'true',
         NODE_ENV: 'staging',
       });
     expect(attempt).toThrow(ConfigError);
@@ -42,8 +43,18 @@ describe('loadConfig', () => {
       attempt();
     } catch (error) {
       const names = (error as ConfigError).problems.map((p) => p.split(' ')[0]);
-      expect(names).toEqual(['PORT', 'PUBLIC_URL', 'DATABASE_URL', 'SMTP_URL', 'ADMIN_PASSWORD', 'SESSION_SECRET', 'JOB_TIMEOUT_SECONDS', 'NODE_ENV']);
+      expect(names).toEqual(['PORT', 'PUBLIC_URL', 'DATABASE_URL', 'SMTP_URL', 'ADMIN_PASSWORD', 'SESSION_SECRET', 'JOB_TIMEOUT_SECONDS', 'TRUST_PROXY', 'NODE_ENV']);
       expect((error as Error).message).toContain('Invalid configuration');
+    }
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of proxy addresses and subnets, and trusts none by default', () => {
+    const trust = (TRUST_PROXY?: string) => loadConfig({ DATA_DIR: dataDir, ...(TRUST_PROXY ? { TRUST_PROXY } : {}) }).trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('loopback, 10.0.0.0/8,fd00::/8')).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8']);
+    for (const bad of ['true', '0', '11', '10.0.0.0/33', 'proxy.example', '10.0.0.1/8/1']) {
+      expect(() => trust(bad)).toThrow(/TRUST_PROXY/);
     }
   });
 

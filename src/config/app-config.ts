@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 /** The whole configuration, read once from the environment and validated at start-up. */
@@ -18,6 +19,8 @@ export interface AppConfig {
   secureCookies: boolean;
   /** A mail job still active after this long is taken as lost (its process died) and is retried. */
   jobTimeoutSeconds: number;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (rate limits, the dev mailbox). */
+  trustProxy: false | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -84,6 +87,12 @@ export function loadConfig(env: Env): AppConfig {
     problems.push(`JOB_TIMEOUT_SECONDS must be a whole number of seconds from 5 to 3600, got "${jobTimeoutText}"`);
   }
 
+  const trustProxyText = value('TRUST_PROXY');
+  const trustProxy = trustProxyText ? parseTrustProxy(trustProxyText) : false;
+  if (trustProxy === undefined) {
+    problems.push(`TRUST_PROXY must be the number of proxies in front of the app (1-10) or a comma-separated list of their addresses or subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, ...), got "${trustProxyText}"`);
+  }
+
   const nodeEnv = value('NODE_ENV') ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     problems.push(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
@@ -105,7 +114,30 @@ export function loadConfig(env: Env): AppConfig {
     production: nodeEnv === 'production',
     secureCookies: publicUrl.startsWith('https:'),
     jobTimeoutSeconds,
+    trustProxy: trustProxy ?? false,
   };
+}
+
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * A hop count, or addresses and subnets. Trusting every proxy (`true`) is refused: then any client could name
+ * itself in X-Forwarded-For and get a fresh rate-limit budget with every request.
+ */
+function parseTrustProxy(text: string): number | string[] | undefined {
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return hops >= 1 && hops <= 10 ? hops : undefined;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  const valid = entries.every((entry) => {
+    if (PROXY_RANGES.has(entry)) return true;
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+  return valid ? entries : undefined;
 }
 
 /** A secret generated on first start and kept under DATA_DIR, so sessions survive restarts. */

@@ -46,6 +46,13 @@ export interface QueueItem {
 
 const UNFINISHED: AssignmentStatus[] = ['pending', 'draft'];
 
+/** How long a judge invitation link works after it was sent (a new invitation sends a new link). */
+export const INVITATION_DAYS = 14;
+
+function invitationExpiresAt(judge: Judge): Date {
+  return new Date(judge.invitedAt.getTime() + INVITATION_DAYS * 24 * 60 * 60 * 1000);
+}
+
 @Injectable()
 export class JudgingService implements OnModuleInit {
   constructor(
@@ -140,10 +147,25 @@ export class JudgingService implements OnModuleInit {
     });
   }
 
-  async invitation(token: string): Promise<{ judge: Judge; challenge: Challenge }> {
+  async invitation(token: string): Promise<{ judge: Judge; challenge: Challenge; expiresAt: Date; expired: boolean }> {
     const judge = await this.db.getRepository(Judge).findOneBy({ invitationHash: hashSecretToken(token) });
     if (!judge || judge.status === 'removed') throw new NotFoundError('invitation');
-    return { judge, challenge: await this.challenges.byId(this.db.manager, judge.challengeId) };
+    const challenge = await this.challenges.byId(this.db.manager, judge.challengeId);
+    return { judge, challenge, expiresAt: invitationExpiresAt(judge), expired: this.invitationExpired(judge) };
+  }
+
+  /** An invitation still waiting for an answer stops working INVITATION_DAYS after it was sent. */
+  private invitationExpired(judge: Judge): boolean {
+    return judge.status === 'invited' && invitationExpiresAt(judge) <= this.clock.now();
+  }
+
+  private assertAnswerable(judge: Judge): void {
+    if (judge.status === 'declined') {
+      throw new ConflictError('You declined this invitation, so it can no longer be accepted. Ask the challenge manager to invite you again.', 'invitation-declined');
+    }
+    if (this.invitationExpired(judge)) {
+      throw new ConflictError(`This invitation expired on ${formatDateTime(invitationExpiresAt(judge))}. Ask the challenge manager to invite you again.`, 'invitation-expired');
+    }
   }
 
   /**
@@ -154,6 +176,7 @@ export class JudgingService implements OnModuleInit {
     return this.db.transaction(async (tx) => {
       const judge = await tx.getRepository(Judge).createQueryBuilder('j').setLock('pessimistic_write').where('j.invitation_hash = :hash', { hash: hashSecretToken(token) }).getOne();
       if (!judge || judge.status === 'removed') throw new NotFoundError('invitation');
+      this.assertAnswerable(judge);
       let user: User;
       let created = false;
       if (actor) {

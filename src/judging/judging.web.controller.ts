@@ -263,12 +263,14 @@ export class JudgingWebController {
   // ---- models ------------------------------------------------------------------------------------------------
 
   private async invitationModel(token: string, viewer: User | undefined) {
-    const { judge, challenge } = await this.judging.invitation(token);
+    const { judge, challenge, expiresAt, expired } = await this.judging.invitation(token);
     const hasAccount = viewer ? true : await this.auth.accountExists(judge.email);
     return {
       title: `Judge ${challenge.title}`,
       token,
       judge: toJudgeView(judge),
+      expiresAt,
+      expired,
       challenge: toChallengeView(challenge, this.clock.now()),
       signedInAsInvitee: viewer?.email === judge.email,
       signedInAsOther: !!viewer && viewer.email !== judge.email,

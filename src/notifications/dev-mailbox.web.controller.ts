@@ -12,15 +12,20 @@ const EML_NAME = /^[A-Za-z0-9._-]+\.eml$/;
 
 /**
  * The development mailbox: every message the app saved as .eml (when SMTP_URL is unset), newest first.
- * Open to everyone in development; admins only when NODE_ENV=production.
+ * It shows password-reset and invitation links, so it opens without sign-in only to a client on this machine while
+ * the app says it lives on this machine (a localhost PUBLIC_URL, outside production); everyone else must be an admin.
  */
 @ApiExcludeController()
 @Controller('dev/mail')
 export class DevMailboxWebController {
+  private readonly localOnly: boolean;
+
   constructor(
     private readonly transport: MailTransport,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.localOnly = !config.production && isLocalUrl(config.publicUrl);
+  }
 
   @Get()
   @Render('dev/mailbox')
@@ -57,10 +62,19 @@ export class DevMailboxWebController {
 
   private mailDir(req: Request): string {
     if (!(this.transport instanceof EmlFileMailTransport)) throw new NotFoundError('mailbox');
-    if (this.config.production) {
+    if (!(this.localOnly && isLoopback(req.ip))) {
       if (!req.user) throw new NotSignedInError();
       if (!req.user.hasRole('admin')) throw new NotAllowedError('Only administrators can read the mailbox.');
     }
     return this.transport.dir;
   }
+}
+
+function isLocalUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\./.test(host);
+}
+
+function isLoopback(ip: string | undefined): boolean {
+  return !!ip && (ip === '::1' || /^(::ffff:)?127\./.test(ip));
 }

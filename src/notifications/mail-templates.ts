@@ -17,6 +17,16 @@ export type EmailTemplate =
   | 'contributor-feedback'
   | 'phase-result';
 
+/**
+ * Message data that works as a credential (a link carrying a one-time token). The worker removes it from the stored
+ * row in the statement that marks the message sent: once delivered, the row keeps who, what and when, not the key.
+ */
+export const SECRET_DATA: Partial<Record<EmailTemplate, string[]>> = {
+  'verify-email': ['link'],
+  'password-reset': ['link'],
+  'judge-invitation': ['link'],
+};
+
 export interface RenderedMail {
   subject: string;
   html: string;

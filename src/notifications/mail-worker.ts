@@ -5,7 +5,7 @@ import { DataSource, In } from 'typeorm';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JobQueue } from './job-queue';
-import { MailTemplates } from './mail-templates';
+import { MailTemplates, SECRET_DATA } from './mail-templates';
 import { MailTransport } from './mail-transport';
 import { OutboxMessage } from './outbox-message.entity';
 import { OUTBOX_QUEUE } from './outbox.service';
@@ -15,6 +15,7 @@ const BATCH_SIZE = 100;
 const WORKERS = 2;
 /** Sent messages are marked in groups this size as they go, so a crash leaves only a few per worker to re-send. */
 const MARK_EVERY = 10;
+const SECRET_DATA_JSON = JSON.stringify(SECRET_DATA);
 
 /**
  * Delivers outbox messages. pg-boss gives at-least-once with retries and exponential backoff; the outbox row's
@@ -55,7 +56,12 @@ export class MailWorker implements OnApplicationBootstrap {
     const markSent = () => {
       const ids = sent.splice(0);
       if (ids.length === 0) return;
-      const mark = this.db.query(`UPDATE outbox_messages SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = NULL WHERE id = ANY($1)`, [ids, this.clock.now()]);
+      const mark = this.db.query(
+        `UPDATE outbox_messages SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = NULL,
+           data = data - ARRAY(SELECT jsonb_array_elements_text($3::jsonb -> template))
+         WHERE id = ANY($1)`,
+        [ids, this.clock.now(), SECRET_DATA_JSON],
+      );
       mark.catch(() => undefined); // handled below, once the batch is done; this keeps an early failure from counting as unhandled
       marks.push(mark);
     };

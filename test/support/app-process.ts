@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { purposeKey } from '../../src/config/secret-keys';
 import { freePort } from '../../src/database/embedded-postgres';
 import { TEST_PUBLIC_URL } from './test-app';
 
@@ -53,5 +54,5 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
 
 /** A bearer token as the app issues it, signed with the secret the child processes are given. */
 export function bearerFor(userId: string): string {
-  return `Bearer ${new JwtService({ secret: SECRET }).sign({ sub: userId, ver: 0 }, { algorithm: 'HS256', expiresIn: 3600 })}`;
+  return `Bearer ${new JwtService({ secret: purposeKey(SECRET, 'bearer-tokens') }).sign({ sub: userId, ver: 0 }, { algorithm: 'HS256', expiresIn: 3600 })}`;
 }

@@ -22,6 +22,7 @@ export interface TestApp {
   http: ReturnType<typeof request>;
   mail: SmtpMailbox;
   db: DataSource;
+  databaseUrl: string;
   config: AppConfig;
   clock?: FakeClock;
   close(): Promise<void>;
@@ -33,6 +34,8 @@ export interface TestAppOptions {
   rateLimits?: Partial<AuthRateLimits>;
   /** Listen on a real loopback port (for a browser); PUBLIC_URL then points at it. */
   listen?: boolean;
+  /** A second instance: runs on that app's database instead of a fresh one. */
+  sameDatabaseAs?: TestApp;
   /** Lets a test route the app's database connections (e.g. through a proxy it can cut). */
   routeDatabase?: (url: string) => Promise<string>;
 }
@@ -44,6 +47,7 @@ const TEST_RATE_LIMITS: AuthRateLimits = {
   signInPerClient: { limit: 10_000, windowSeconds: 900 },
   registerPerClient: { limit: 10_000, windowSeconds: 3600 },
   resetPerClient: { limit: 10_000, windowSeconds: 3600 },
+  resetConfirmPerClient: { limit: 10_000, windowSeconds: 900 },
 };
 
 /** A database of the file's own: cloned from the migrated template on a server, or the shared embedded one emptied. */
@@ -71,7 +75,7 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
 
 /** Boots the whole app as `npm start` would, on its own database, with a real SMTP server receiving its mail. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await freshDatabase();
+  const database = options.sameDatabaseAs ? { url: options.sameDatabaseAs.databaseUrl, drop: async () => undefined } : await freshDatabase();
   const appDatabaseUrl = options.routeDatabase ? await options.routeDatabase(database.url) : database.url;
   const mail = await SmtpMailbox.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'laurel-test-'));
@@ -99,6 +103,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     http: request(app.getHttpServer()),
     mail,
     db: app.get(DataSource),
+    databaseUrl: database.url,
     config,
     clock: options.clock,
     async close() {

@@ -2,6 +2,7 @@ import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { purposeKey } from '../../config/secret-keys';
 import { NotAllowedError } from '../errors/domain-errors';
 import { isApiRequest } from './request-kind';
 
@@ -11,12 +12,16 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Signed double-submit CSRF protection for pages: a random httpOnly cookie, and in every form a token that is
- * the cookie's HMAC under the app secret. A cross-site form can send the cookie but cannot know the token.
+ * the cookie's HMAC under a key derived from the app secret for this purpose only. A cross-site form can send the cookie but cannot know the token.
  * Multipart forms carry the token in the query string (their body is parsed later, by the route).
  */
 @Injectable()
 export class CsrfMiddleware implements NestMiddleware {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  private readonly key: Buffer;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.key = purposeKey(config.sessionSecret, 'csrf-tokens');
+  }
 
   use(req: Request, res: Response, next: NextFunction): void {
     if (isApiRequest(req)) return next();
@@ -26,7 +31,7 @@ export class CsrfMiddleware implements NestMiddleware {
       res.cookie(CSRF_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: this.config.secureCookies, path: '/' });
       if (!SAFE_METHODS.has(req.method)) return next(new NotAllowedError('Your form has expired. Reload the page and try again.'));
     }
-    const expected = createHmac('sha256', this.config.sessionSecret).update(secret).digest('base64url');
+    const expected = createHmac('sha256', this.key).update(secret).digest('base64url');
     res.locals.csrfToken = expected;
     if (SAFE_METHODS.has(req.method)) return next();
 
