@@ -181,6 +181,14 @@ describe('phases', () => {
     const first = (await t.http.get(`/api/v1/challenges/${challenge.id}/submissions?phase=1`).set(manager.auth).expect(200)).body;
     expect(first.total).toBe(4);
     await t.http.get(`/api/v1/challenges/${challenge.id}/submissions?phase=7`).set(manager.auth).expect(404);
+    const managerPages = new BrowserSession(t.app);
+    await managerPages.signIn(manager.email, PASSWORD);
+    const entriesPage = (await managerPages.agent.get(`/manage/challenges/${challenge.id}/entries?phase=1&utm_source=x`).expect(200)).text;
+    expect(entriesPage).toContain('Entries: phase 1, Concept papers');
+    expect(entriesPage).toContain(`href="/manage/challenges/${challenge.id}/entries?phase=2"`);
+    expect(entriesPage).toContain('Concept 3');
+    expect((await managerPages.agent.get(`/manage/challenges/${challenge.id}/ranking?phase=1`).expect(200)).text).toMatch(/Ranking: phase 1, Concept papers[\s\S]*advances/);
+    await managerPages.agent.get(`/manage/challenges/${challenge.id}/judging?phase=9`).expect(404);
     const csv = (await t.http.get(`/api/v1/challenges/${challenge.id}/submissions?format=csv`).set(manager.auth).expect(200)).text.trim().split('\r\n');
     expect(csv[0].endsWith('"summary","demo","phase"')).toBe(true);
     expect(csv.slice(1).map((line) => line.split(',').pop()).sort()).toEqual(['"1"', '"1"', '"1"', '"1"', '"2"', '"2"']);

@@ -5,14 +5,17 @@ import { AuthService } from '../auth/auth.service';
 import { CurrentUser, SignedInGuard } from '../auth/guards';
 import { SESSION_COOKIE, sessionCookieOptions } from '../auth/session.middleware';
 import { User } from '../auth/user.entity';
-import { toChallengeView } from '../challenges/challenge.view';
+import { phaseStatusIn } from '../challenges/challenge-status';
+import type { Challenge } from '../challenges/challenge.entity';
+import { toChallengeView, toPhaseView } from '../challenges/challenge.view';
+import type { Phase } from '../challenges/phase.entity';
 import { Clock } from '../common/clock';
 import { FormView } from '../common/http/form-view';
 import { IdParam, isId } from '../common/http/id-param.pipe';
 import { validateDto } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { answerText } from '../submissions/submissions.service';
-import { PhaseNumberParam } from '../challenges/phase-number.pipe';
+import { OptionalPhaseNumberParam, PhaseNumberParam } from '../challenges/phase-number.pipe';
 import { AdvancementService } from './advancement.service';
 import { AcceptInvitationDto, AdvanceDto, ConflictDto, InviteJudgeDto, ReopenDto, RecuseDto, ScorecardDto } from './dto/judging.dto';
 import { judgeSpreadChart, scoreHistogram } from './charts';
@@ -20,6 +23,9 @@ import { JudgingService } from './judging.service';
 import { rankingCsv, scorecardsCsv, toJudgeView, toQueueItemView } from './judging.views';
 
 type Form = Record<string, unknown>;
+
+/** The phase a manager's page shows, for its heading and phase links; nothing for a one-phase challenge. */
+const phaseView = (challenge: Challenge, phase: Phase, now: Date) => (challenge.phases.length > 1 ? toPhaseView(phase, now) : undefined);
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const wholeNumberOrRaw = (value: unknown) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value === '' ? undefined : value);
 
@@ -173,8 +179,15 @@ export class JudgingWebController {
 
   @Get('manage/challenges/:id/judging')
   @UseGuards(SignedInGuard)
-  async progressPage(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query('reminded') reminded: string | undefined, @Query('advanced') advanced: string | undefined, @Res() res: Response) {
-    res.render('judging/progress', { ...(await this.progressModel(user, id)), reminded, advanced });
+  async progressPage(
+    @CurrentUser() user: User,
+    @Param('id', IdParam) id: string,
+    @Query('phase', OptionalPhaseNumberParam) phase: number | undefined,
+    @Query('reminded') reminded: string | undefined,
+    @Query('advanced') advanced: string | undefined,
+    @Res() res: Response,
+  ) {
+    res.render('judging/progress', { ...(await this.progressModel(user, id, phase)), reminded, advanced });
   }
 
   @Post('manage/challenges/:id/judging/start')
@@ -200,34 +213,41 @@ export class JudgingWebController {
   @UseGuards(SignedInGuard)
   @FormView('judging/progress')
   async advance(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Param('number', PhaseNumberParam) number: number, @Body() form: Form, @Res() res: Response) {
-    const model = await this.progressModel(user, id);
+    const model = await this.progressModel(user, id, number);
     Object.assign(res.locals, model);
     const input = await validateDto(AdvanceDto, { fromRanking: true, force: form.force === 'true' || undefined, reason: text(form.reason) || undefined });
     await this.advancement.advance(user, id, number, input);
-    res.redirect(303, `/manage/challenges/${model.challenge.id}/judging?advanced=${number}`);
+    res.redirect(303, `/manage/challenges/${model.challenge.id}/judging?phase=${number}&advanced=${number}`);
   }
 
   @Get('manage/challenges/:id/ranking')
   @UseGuards(SignedInGuard)
   @Render('judging/ranking')
-  async rankingPage(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
-    const [{ challenge, ranking: raw }, { ranking: normalized }, { judges: panel }] = await Promise.all([
-      this.judging.ranking(user, id, 'none'),
-      this.judging.ranking(user, id, 'zscore'),
-      this.judging.panel(user, id),
+  async rankingPage(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query('phase', OptionalPhaseNumberParam) phaseNumber: number | undefined) {
+    const [{ challenge, phase, ranking: raw }, { ranking: normalized }, { judges: panel }] = await Promise.all([
+      this.judging.ranking(user, id, 'none', phaseNumber),
+      this.judging.ranking(user, id, 'zscore', phaseNumber),
+      this.judging.panel(user, id, phaseNumber),
     ]);
+    const top = phase === challenge.finalPhase ? { count: challenge.winnersCount, tag: 'winner' } : { count: phase.advanceCount ?? 0, tag: 'advances' };
     const normalizedRank = new Map(normalized.entries.map((e) => [e.submissionId, e.rank]));
     const names = new Map(panel.map(({ judge }) => [judge.id, judge.name || judge.email]));
     return {
       title: `Ranking: ${challenge.title}`,
       challenge: toChallengeView(challenge, this.clock.now()),
-      entries: raw.entries.map((e) => ({ ...e, normalizedRank: normalizedRank.get(e.submissionId), winner: e.rank <= challenge.winnersCount && e.score !== null })),
+      phase: phaseView(challenge, phase, this.clock.now()),
+      entries: raw.entries.map((e) => ({
+        ...e,
+        normalizedRank: normalizedRank.get(e.submissionId),
+        winner: e.rank <= top.count && e.score !== null,
+      })),
+      top,
       judges: normalized.judges.map((j) => ({ ...j, name: names.get(j.judgeId) ?? j.judgeId })),
       histogram: scoreHistogram(raw.entries.flatMap((e) => (e.score === null ? [] : [e.score]))),
-      spread: judgeSpreadChart(await this.judging.judgeSpreads(challenge.currentPhase, names)),
+      spread: judgeSpreadChart(await this.judging.judgeSpreads(phase, names)),
       agreement: raw.agreement,
       tieBreak: raw.tieBreak,
-      criteria: challenge.rubric,
+      criteria: phase.rubric,
     };
   }
 
@@ -319,18 +339,20 @@ export class JudgingWebController {
     };
   }
 
-  private async progressModel(user: User, id: string) {
-    const { challenge, phase, overall, judges } = await this.judging.progress(user, id);
-    const view = toChallengeView(challenge, this.clock.now());
+  private async progressModel(user: User, id: string, phaseNumber?: number) {
+    const { challenge, phase, overall, judges } = await this.judging.progress(user, id, phaseNumber);
+    const now = this.clock.now();
+    const view = toChallengeView(challenge, now);
     const next = this.advancement.nextIfAdvanceable(challenge, phase);
+    const status = phaseStatusIn(challenge, phase, now);
     return {
       title: `Judging: ${challenge.title}`,
       challenge: view,
-      phase: challenge.phases.length > 1 ? { number: phase.number, name: phase.name } : undefined,
+      phase: phaseView(challenge, phase, now),
       overall,
       judges,
-      canStart: view.status === 'closed',
-      judging: view.status === 'judging',
+      canStart: status === 'closed',
+      judging: status === 'judging',
       advance: next && { number: phase.number, next: next.name, count: phase.advanceCount },
     };
   }

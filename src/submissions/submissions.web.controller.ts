@@ -5,7 +5,7 @@ import { CurrentUser, SignedInGuard } from '../auth/guards';
 import type { User } from '../auth/user.entity';
 import { statusOf } from '../challenges/challenge-status';
 import type { Challenge, FormField } from '../challenges/challenge.entity';
-import { toChallengeView } from '../challenges/challenge.view';
+import { toChallengeView, toPhaseView } from '../challenges/challenge.view';
 import { ChallengesService } from '../challenges/challenges.service';
 import { Clock } from '../common/clock';
 import { FormView } from '../common/http/form-view';
@@ -124,10 +124,12 @@ export class SubmissionsWebController {
   @Render('submissions/entries')
   async entries(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Query() raw: Record<string, unknown>) {
     const { query, params } = await validatePageQuery(EntriesQueryDto, raw);
-    const { challenge, page, counts } = await this.submissions.listForChallenge(user, id, query);
+    const { challenge, phase, page, counts } = await this.submissions.listForChallenge(user, id, query);
+    const now = this.clock.now();
     return {
       title: `Entries: ${challenge.title}`,
-      challenge: toChallengeView(challenge, this.clock.now()),
+      challenge: toChallengeView(challenge, now),
+      phase: challenge.phases.length > 1 ? toPhaseView(phase, now) : undefined,
       entries: page.items.map((row) => ({ ...toSubmissionView(row.submission), solverName: row.solverName, solverEmail: row.solverEmail })),
       counts,
       total: page.total,
