@@ -341,11 +341,11 @@ describe('challenge lists', () => {
     expect(feed.text).toContain('<link>http://laurel.test/challenges/challenge-number-01</link>');
   });
 
-  it('decides phase and challenge status in SQL exactly as in code, for every combination of facts around the moment', async () => {
+  it('decides phase and challenge status in SQL exactly as in code, for every combination of facts around the moment, unset dates included', async () => {
     // phase_status and challenge_status decide the entry window inside the entry statement, lists and reminder jobs;
     // phaseStatusOf and statusOf decide it everywhere else.
     const now = new Date(Date.UTC(2026, 5, 1, 12));
-    const around = [new Date(now.getTime() - 1), now, new Date(now.getTime() + 1)];
+    const around = [null, new Date(now.getTime() - 1), now, new Date(now.getTime() + 1)];
     const once = [null, new Date(now.getTime() - DAY)];
     const cases: { challenge: { cancelledAt: Date | null; announcedAt: Date | null; publishedAt: Date | null }; phase: PhaseStatusFacts }[] = [];
     for (const cancelledAt of once) for (const announcedAt of once) for (const publishedAt of once)

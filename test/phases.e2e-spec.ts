@@ -2,6 +2,7 @@ import { ADMIN_ENV, grantRoles, PASSWORD, registerVerified, type TestAccount } f
 import { completeChallenge, DAY, HOUR } from './support/challenges';
 import { BrowserSession } from './support/browser-session';
 import { FakeClock } from './support/fake-clock';
+import { currentPhaseOf } from '../src/challenges/phase-status';
 import { invitationToken } from './support/judging';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -219,5 +220,18 @@ describe('phases', () => {
     const view = (await t.http.get(`/api/v1/challenges/${challenge.id}`).expect(200)).body;
     expect(view).toMatchObject({ status: 'announced', currentPhase: 2 });
     expect(view.phases.map((p: { status: string }) => p.status)).toEqual(['decided', 'decided']);
+  });
+
+  it('picks the current phase in SQL (view current_phases) as in code, for every way its phases can be decided', async () => {
+    const numbers = [1, 2, 3];
+    for (let mask = 0; mask < 8; mask += 1) {
+      const [row] = await t.db.query(`INSERT INTO challenges (slug, owner_id, title) VALUES ($1, $2, 'Current phase probe') RETURNING id`, [`current-phase-probe-${mask}`, manager.id]);
+      for (const n of numbers) {
+        await t.db.query(`INSERT INTO challenge_phases (challenge_id, number, name, decided_at) VALUES ($1, $2, $3, $4)`, [row.id, n, `P${n}`, mask & (1 << (n - 1)) ? start : null]);
+      }
+      const [sql] = await t.db.query(`SELECT p.number FROM current_phases cp JOIN challenge_phases p ON p.id = cp.phase_id WHERE cp.challenge_id = $1`, [row.id]);
+      const code = currentPhaseOf(numbers.map((n) => ({ number: n, decidedAt: mask & (1 << (n - 1)) ? start : null })));
+      expect([mask, sql.number]).toEqual([mask, code.number]);
+    }
   });
 });
