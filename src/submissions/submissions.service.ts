@@ -343,6 +343,14 @@ export class SubmissionsService {
     return { name, email };
   }
 
+  /**
+   * Locks an entry's row until `tx` ends. Whoever changes who judges an entry takes this lock before that entry's
+   * assignment rows, so two recusals or reassignments of one entry queue instead of picking the same judge.
+   */
+  async lockForJudging(tx: EntityManager, submissionId: string): Promise<void> {
+    await tx.getRepository(Submission).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: submissionId }).getOne();
+  }
+
   async filesOf(submissionId: string): Promise<SubmissionFile[]> {
     return this.db.getRepository(SubmissionFile).find({ where: { submissionId }, order: { fieldKey: 'ASC' } });
   }
