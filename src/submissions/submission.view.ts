@@ -1,7 +1,8 @@
 import type { Challenge } from '../challenges/challenge.entity';
 import type { SubmissionFile } from './submission-file.entity';
 import type { Submission } from './submission.entity';
-import { blindAnswers, blindFileName } from './submissions.service';
+import { fileLabel, judgeAnswers, judgeFileLabel, judgeFileName, judgeMaySee, labelledAnswers } from './blind-judging';
+import type { EntryRole } from './submissions.service';
 
 export function toSubmissionView(submission: Submission) {
   return {
@@ -20,11 +21,12 @@ export function toSubmissionView(submission: Submission) {
   };
 }
 
-export function toFileView(file: SubmissionFile, submissionId: string, name = file.name) {
+export function toFileView(file: SubmissionFile, submissionId: string) {
   return {
     id: file.id,
     fieldKey: file.fieldKey,
-    name,
+    name: file.name,
+    label: fileLabel(file.name, file.contentType, file.size),
     contentType: file.contentType,
     size: file.size,
     sha256: file.sha256,
@@ -32,15 +34,29 @@ export function toFileView(file: SubmissionFile, submissionId: string, name = fi
   };
 }
 
-/** What an entry shows its reader; a blind judge sees neutral file names (the view never names the solver). */
-export function toReaderView(submission: Submission, files: SubmissionFile[], blind: boolean) {
-  const view = toSubmissionView(submission);
-  if (!blind) return { ...view, files: files.map((f) => toFileView(f, submission.id)) };
+/** A file as a judge sees it: a numbered attachment, nothing of its original name. */
+export function toJudgeFileView(challenge: Challenge, file: SubmissionFile, submissionId: string) {
   return {
-    ...view,
-    answers: blindAnswers(submission.id, submission.answers),
-    files: files.map((f) => toFileView(f, submission.id, blindFileName(submission.id, f.fieldKey, f.contentType))),
+    id: file.id,
+    fieldKey: file.fieldKey,
+    name: judgeFileName(challenge, file.fieldKey, file.contentType),
+    label: judgeFileLabel(challenge, file.fieldKey, file.contentType, file.size),
+    contentType: file.contentType,
+    size: file.size,
+    url: `/api/v1/submissions/${submissionId}/files/${file.id}`,
   };
+}
+
+/** The files of an entry a judge may see, as the judge sees them. */
+export function judgeFileViews(challenge: Challenge, files: SubmissionFile[], submissionId: string) {
+  return files.filter((f) => judgeMaySee(challenge, f.fieldKey)).map((f) => toJudgeFileView(challenge, f, submissionId));
+}
+
+/** What an entry shows its reader; a judge sees it blinded (see blind-judging.ts). */
+export function toReaderView(submission: Submission, files: SubmissionFile[], challenge: Challenge, role: EntryRole) {
+  const view = toSubmissionView(submission);
+  if (role !== 'judge') return { ...view, answers: labelledAnswers(submission.answers), files: files.map((f) => toFileView(f, submission.id)) };
+  return { ...view, ineligibleReason: null, answers: judgeAnswers(challenge, submission.answers), files: judgeFileViews(challenge, files, submission.id) };
 }
 
 export function challengeSummary(challenge: Challenge) {

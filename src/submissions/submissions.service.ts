@@ -25,7 +25,8 @@ import { isUniqueViolation } from '../database/postgres-errors';
 import { preparedQuery } from '../database/prepared-query';
 import { OutboxService, type MessageRequest } from '../notifications/outbox.service';
 import { checkAnswers, type Answers, type FileAnswer } from './answers';
-import { extensionFor, sanitizeFileName, sniffContentType } from './content-sniffer';
+import { judgeFileName, judgeMaySee } from './blind-judging';
+import { sanitizeFileName, sniffContentType } from './content-sniffer';
 import { FileStorage } from './file-storage';
 import { SubmissionFile } from './submission-file.entity';
 import { Submission, type SubmissionStatus } from './submission.entity';
@@ -355,12 +356,12 @@ export class SubmissionsService {
     return this.db.getRepository(SubmissionFile).find({ where: { submissionId }, order: { fieldKey: 'ASC' } });
   }
 
-  /** A file of an entry, for those who may read the entry; blind judges get a neutral file name. */
+  /** A file of an entry, for those who may read the entry; judges get it as a numbered attachment, never an identifying one. */
   async file(actor: Viewer, submissionId: string, fileId: string): Promise<{ file: SubmissionFile; content: Buffer; downloadName: string }> {
     const { role, challenge } = await this.readable(actor, submissionId);
     const file = await this.db.getRepository(SubmissionFile).findOneBy({ id: fileId, submissionId });
-    if (!file) throw new NotFoundError('file');
-    const downloadName = role === 'judge' && challenge.blindJudging ? blindFileName(submissionId, file.fieldKey, file.contentType) : file.name;
+    if (!file || (role === 'judge' && !judgeMaySee(challenge, file.fieldKey))) throw new NotFoundError('file');
+    const downloadName = role === 'judge' ? judgeFileName(challenge, file.fieldKey, file.contentType) : file.name;
     return { file, content: await this.storage.get(file.storageKey), downloadName };
   }
 
@@ -612,18 +613,6 @@ export class SubmissionsService {
       throw error;
     }
   }
-}
-
-/** A file name that says nothing about who uploaded it: entry id, field and type only. */
-export function blindFileName(submissionId: string, fieldKey: string, contentType: string): string {
-  return `entry-${submissionId.slice(0, 8)}-${fieldKey}.${extensionFor(contentType)}`;
-}
-
-/** Answers with file names replaced by neutral ones, for blind judging. */
-export function blindAnswers(submissionId: string, answers: Answers): Answers {
-  return Object.fromEntries(
-    Object.entries(answers).map(([key, value]) => [key, typeof value === 'object' ? { ...value, name: blindFileName(submissionId, key, value.contentType) } : value]),
-  );
 }
 
 /** An answer as text for CSV, email and pages: files by name, checkboxes as Yes/No. */

@@ -15,7 +15,8 @@ import { validateDto, validatePageQuery } from '../common/validation';
 import { EntriesQueryDto, IneligibleDto } from './dto/submission.dto';
 import { sendFile } from './send-file';
 import { EntryFilesInterceptor, submissionInput } from './submission-request';
-import { toSubmissionView } from './submission.view';
+import { judgeFields } from './blind-judging';
+import { toReaderView, toSubmissionView } from './submission.view';
 import type { Submission } from './submission.entity';
 import { answerText, SubmissionsService } from './submissions.service';
 
@@ -160,17 +161,17 @@ export class SubmissionsWebController {
   }
 
   private async entryModel(user: User, id: string) {
-    const { submission, challenge, asManager } = await this.submissions.readable(user, id);
-    const files = await this.submissions.filesOf(id);
+    const { submission, challenge, asManager, role } = await this.submissions.readable(user, id);
+    const reader = toReaderView(submission, await this.submissions.filesOf(id), challenge, role);
     const now = this.clock.now();
     const view = toChallengeView(challenge, now);
     return {
       title: submission.title,
       challenge: view,
-      submission: toSubmissionView(submission),
-      answers: this.submissions.phaseOfEntry(challenge, submission).fields.map((field) => {
-        const file = files.find((f) => f.fieldKey === field.key);
-        return { label: field.label, text: answerText(submission.answers[field.key]), file: file ? { id: file.id, name: file.name, size: file.size } : undefined };
+      submission: reader,
+      answers: (role === 'judge' ? judgeFields(challenge) : this.submissions.phaseOfEntry(challenge, submission).fields).map((field) => {
+        const file = reader.files.find((f) => f.fieldKey === field.key);
+        return { label: field.label, text: file ? '' : answerText(submission.answers[field.key]), file };
       }),
       asManager,
       solver: asManager ? await this.submissions.solverOf(submission) : undefined,
