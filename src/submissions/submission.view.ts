@@ -30,6 +30,7 @@ export function toFileView(file: SubmissionFile, submissionId: string) {
     contentType: file.contentType,
     size: file.size,
     sha256: file.sha256,
+    authorInMetadata: file.authorInMetadata,
     url: `/api/v1/submissions/${submissionId}/files/${file.id}`,
   };
 }

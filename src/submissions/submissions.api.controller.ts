@@ -37,7 +37,7 @@ export class SubmissionsApiController {
     return {
       ...page,
       counts,
-      items: page.items.map((row) => ({ ...toSubmissionView(row.submission), solver: { name: row.solverName, email: row.solverEmail } })),
+      items: page.items.map((row) => ({ ...toSubmissionView(row.submission), solver: { name: row.solverName, email: row.solverEmail }, authorInFiles: row.authorInFiles })),
     };
   }
 

@@ -129,7 +129,7 @@ export class SubmissionsWebController {
     return {
       title: `Entries: ${challenge.title}`,
       challenge: toChallengeView(challenge, this.clock.now()),
-      entries: page.items.map((row) => ({ ...toSubmissionView(row.submission), solverName: row.solverName, solverEmail: row.solverEmail })),
+      entries: page.items.map((row) => ({ ...toSubmissionView(row.submission), solverName: row.solverName, solverEmail: row.solverEmail, authorInFiles: row.authorInFiles })),
       counts,
       total: page.total,
       query: { status: query.status ?? '', q: query.q ?? '' },
@@ -154,6 +154,7 @@ export class SubmissionsWebController {
       labels: { title: 'Title of your entry', ...Object.fromEntries(challenge.fields.map((f) => [`answers.${f.key}`, f.label])) },
       open: view.status === 'open',
       verified: user.emailVerifiedAt !== null,
+      blindFiles: challenge.blindJudging && challenge.fields.some((f) => f.type === 'file'),
       existingFiles: submission
         ? Object.fromEntries(Object.entries(submission.answers).filter(([, v]) => typeof v === 'object').map(([k, v]) => [k, answerText(v)]))
         : {},
