@@ -27,7 +27,7 @@ export function toAssignmentStatusView(assignment: Assignment) {
 }
 
 /** A queue item as its judge sees it: the entry blinded (see blind-judging.ts). */
-export function toQueueItemView({ assignment, challenge, submission, files, scorecard }: QueueItem) {
+export function toQueueItemView({ assignment, phase, submission, files, scorecard }: QueueItem) {
   return {
     id: assignment.id,
     challengeId: assignment.challengeId,
@@ -35,8 +35,8 @@ export function toQueueItemView({ assignment, challenge, submission, files, scor
     submission: {
       id: submission.id,
       title: submission.title,
-      answers: judgeAnswers(challenge, submission.answers),
-      files: judgeFileViews(challenge, files, submission.id),
+      answers: judgeAnswers(phase, submission.answers),
+      files: judgeFileViews(phase, files, submission.id),
     },
     scorecard: toScorecardView(scorecard),
   };

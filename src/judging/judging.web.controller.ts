@@ -287,9 +287,9 @@ export class JudgingWebController {
       title: `Score: ${item.submission.title}`,
       challenge,
       assignment: view,
-      answers: judgeFields(item.challenge).map((field) => {
+      answers: judgeFields(item.phase).map((field) => {
         const file = view.submission.files.find((f) => f.fieldKey === field.key);
-        return { label: field.label, text: file ? '' : answerText(item.submission.answers[field.key]), file };
+        return { label: field.label, text: file ? '' : answerText(view.submission.answers[field.key]), file };
       }),
       criteria: item.challenge.rubric.map((c) => ({ ...c, value: scores[c.key] ?? '' })),
       locked: item.scorecard?.final === true,

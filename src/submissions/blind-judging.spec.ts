@@ -1,4 +1,4 @@
-import type { Challenge, FormField } from '../challenges/challenge.entity';
+import type { FormField } from '../challenges/challenge.entity';
 import { fileLabel, identifiesSolver, judgeAnswers, judgeFileLabel, judgeFileName, judgeMaySee, sizeText } from './blind-judging';
 
 const fields: FormField[] = [
@@ -9,20 +9,20 @@ const fields: FormField[] = [
   { key: 'passport', label: 'Passport scan', type: 'file', required: false, accept: ['image/png'], identifying: true },
   { key: 'budget', label: 'Budget', type: 'file', required: false, accept: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
 ];
-const challenge = { fields } as Challenge;
+const form = { fields };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 describe('blind judging rules', () => {
   it('counts email fields and fields marked identifying as naming the solver', () => {
     expect(fields.filter(identifiesSolver).map((f) => f.key)).toEqual(['contact', 'employer', 'passport']);
-    expect(judgeMaySee(challenge, 'summary')).toBe(true);
-    expect(judgeMaySee(challenge, 'passport')).toBe(false);
+    expect(judgeMaySee(form, 'summary')).toBe(true);
+    expect(judgeMaySee(form, 'passport')).toBe(false);
   });
 
   it('numbers attachments by the form\'s file fields, the same on every entry', () => {
-    expect(judgeFileName(challenge, 'plan', 'application/pdf')).toBe('Attachment 1.pdf');
-    expect(judgeFileName(challenge, 'budget', XLSX)).toBe('Attachment 3.xlsx');
-    expect(judgeFileLabel(challenge, 'plan', 'application/pdf', 120 * 1024)).toBe('Attachment 1 (PDF, 120 KB)');
+    expect(judgeFileName(form, 'plan', 'application/pdf')).toBe('Attachment 1.pdf');
+    expect(judgeFileName(form, 'budget', XLSX)).toBe('Attachment 3.xlsx');
+    expect(judgeFileLabel(form, 'plan', 'application/pdf', 120 * 1024)).toBe('Attachment 1 (PDF, 120 KB)');
   });
 
   it('writes sizes as people read them', () => {
@@ -41,7 +41,7 @@ describe('blind judging rules', () => {
       passport: { fileId: 'f2', name: 'passport.png', size: 100, contentType: 'image/png' },
       stray: 'an answer to no current field',
     };
-    expect(judgeAnswers(challenge, answers)).toEqual({
+    expect(judgeAnswers(form, answers)).toEqual({
       summary: 'A sensor.',
       plan: { fileId: 'f1', name: 'Attachment 1.pdf', label: 'Attachment 1 (PDF, 2 KB)', size: 2048, contentType: 'application/pdf' },
     });

@@ -1,7 +1,7 @@
 import type { Challenge } from '../challenges/challenge.entity';
 import type { SubmissionFile } from './submission-file.entity';
 import type { Submission } from './submission.entity';
-import { fileLabel, judgeAnswers, judgeFileLabel, judgeFileName, judgeMaySee, labelledAnswers } from './blind-judging';
+import { fileLabel, judgeAnswers, type EntryForm, judgeFileLabel, judgeFileName, judgeMaySee, labelledAnswers } from './blind-judging';
 import type { EntryRole } from './submissions.service';
 
 export function toSubmissionView(submission: Submission) {
@@ -36,12 +36,12 @@ export function toFileView(file: SubmissionFile, submissionId: string) {
 }
 
 /** A file as a judge sees it: a numbered attachment, nothing of its original name. */
-export function toJudgeFileView(challenge: Challenge, file: SubmissionFile, submissionId: string) {
+export function toJudgeFileView(form: EntryForm, file: SubmissionFile, submissionId: string) {
   return {
     id: file.id,
     fieldKey: file.fieldKey,
-    name: judgeFileName(challenge, file.fieldKey, file.contentType),
-    label: judgeFileLabel(challenge, file.fieldKey, file.contentType, file.size),
+    name: judgeFileName(form, file.fieldKey, file.contentType),
+    label: judgeFileLabel(form, file.fieldKey, file.contentType, file.size),
     contentType: file.contentType,
     size: file.size,
     url: `/api/v1/submissions/${submissionId}/files/${file.id}`,
@@ -49,15 +49,15 @@ export function toJudgeFileView(challenge: Challenge, file: SubmissionFile, subm
 }
 
 /** The files of an entry a judge may see, as the judge sees them. */
-export function judgeFileViews(challenge: Challenge, files: SubmissionFile[], submissionId: string) {
-  return files.filter((f) => judgeMaySee(challenge, f.fieldKey)).map((f) => toJudgeFileView(challenge, f, submissionId));
+export function judgeFileViews(form: EntryForm, files: SubmissionFile[], submissionId: string) {
+  return files.filter((f) => judgeMaySee(form, f.fieldKey)).map((f) => toJudgeFileView(form, f, submissionId));
 }
 
-/** What an entry shows its reader; a judge sees it blinded (see blind-judging.ts). */
-export function toReaderView(submission: Submission, files: SubmissionFile[], challenge: Challenge, role: EntryRole) {
+/** What an entry shows its reader; a judge sees it blinded (see blind-judging.ts). `form`: the entry's phase. */
+export function toReaderView(submission: Submission, files: SubmissionFile[], form: EntryForm, role: EntryRole) {
   const view = toSubmissionView(submission);
   if (role !== 'judge') return { ...view, answers: labelledAnswers(submission.answers), files: files.map((f) => toFileView(f, submission.id)) };
-  return { ...view, ineligibleReason: null, answers: judgeAnswers(challenge, submission.answers), files: judgeFileViews(challenge, files, submission.id) };
+  return { ...view, ineligibleReason: null, answers: judgeAnswers(form, submission.answers), files: judgeFileViews(form, files, submission.id) };
 }
 
 export function challengeSummary(challenge: Challenge) {

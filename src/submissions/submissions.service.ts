@@ -362,10 +362,11 @@ export class SubmissionsService {
 
   /** A file of an entry, for those who may read the entry; judges get it as a numbered attachment, never an identifying one. */
   async file(actor: Viewer, submissionId: string, fileId: string): Promise<{ file: SubmissionFile; content: Buffer; downloadName: string }> {
-    const { role, challenge } = await this.readable(actor, submissionId);
+    const { role, challenge, submission } = await this.readable(actor, submissionId);
+    const form = this.phaseOfEntry(challenge, submission);
     const file = await this.db.getRepository(SubmissionFile).findOneBy({ id: fileId, submissionId });
-    if (!file || (role === 'judge' && !judgeMaySee(challenge, file.fieldKey))) throw new NotFoundError('file');
-    const downloadName = role === 'judge' ? judgeFileName(challenge, file.fieldKey, file.contentType) : file.name;
+    if (!file || (role === 'judge' && !judgeMaySee(form, file.fieldKey))) throw new NotFoundError('file');
+    const downloadName = role === 'judge' ? judgeFileName(form, file.fieldKey, file.contentType) : file.name;
     return { file, content: await this.storage.get(file.storageKey), downloadName };
   }
 

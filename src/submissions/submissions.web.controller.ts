@@ -15,7 +15,7 @@ import { validateDto, validatePageQuery } from '../common/validation';
 import { EntriesQueryDto, IneligibleDto } from './dto/submission.dto';
 import { sendFile } from './send-file';
 import { EntryFilesInterceptor, submissionInput } from './submission-request';
-import { judgeFields } from './blind-judging';
+import { fieldsShownTo } from './blind-judging';
 import { toReaderView, toSubmissionView } from './submission.view';
 import type { Submission } from './submission.entity';
 import { answerText, SubmissionsService } from './submissions.service';
@@ -163,16 +163,17 @@ export class SubmissionsWebController {
 
   private async entryModel(user: User, id: string) {
     const { submission, challenge, asManager, role } = await this.submissions.readable(user, id);
-    const reader = toReaderView(submission, await this.submissions.filesOf(id), challenge, role);
+    const form = this.submissions.phaseOfEntry(challenge, submission);
+    const reader = toReaderView(submission, await this.submissions.filesOf(id), form, role);
     const now = this.clock.now();
     const view = toChallengeView(challenge, now);
     return {
       title: submission.title,
       challenge: view,
       submission: reader,
-      answers: (role === 'judge' ? judgeFields(challenge) : this.submissions.phaseOfEntry(challenge, submission).fields).map((field) => {
+      answers: fieldsShownTo(form, role).map((field) => {
         const file = reader.files.find((f) => f.fieldKey === field.key);
-        return { label: field.label, text: file ? '' : answerText(submission.answers[field.key]), file };
+        return { label: field.label, text: file ? '' : answerText(reader.answers[field.key]), file };
       }),
       asManager,
       solver: asManager ? await this.submissions.solverOf(submission) : undefined,
