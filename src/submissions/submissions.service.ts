@@ -351,9 +351,10 @@ export class SubmissionsService {
   /**
    * Locks an entry's row until `tx` ends. Whoever changes who judges an entry takes this lock before that entry's
    * assignment rows, so two recusals or reassignments of one entry queue instead of picking the same judge.
+   * NO KEY UPDATE: rows that merely reference the entry (new assignments, scorecards) are not held up by it.
    */
   async lockForJudging(tx: EntityManager, submissionId: string): Promise<void> {
-    await tx.getRepository(Submission).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: submissionId }).getOne();
+    await tx.getRepository(Submission).createQueryBuilder('s').setLock('for_no_key_update').where('s.id = :id', { id: submissionId }).getOne();
   }
 
   async filesOf(submissionId: string): Promise<SubmissionFile[]> {
