@@ -168,6 +168,7 @@ describe('blind judging', () => {
     const enter = await solver.agent.get(`/challenges/${later.slug}/enter`).expect(200);
     expect(enter.text).toContain('Judging is blind');
     expect(enter.text).toContain('document properties');
+    expect((await solver.agent.get(`/submissions/${entries[0]}`).expect(200)).text).toContain(`Its document properties name an author: ${SOLVER_NAMES[0]}. Judging is blind: upload a copy without it.`);
     const open = await publishedChallenge(t, manager, new Date(clock.now().getTime() - 25 * HOUR), { title: 'Open judging form', blindJudging: false });
     const openForm = (await solver.agent.get(`/challenges/${open.slug}/enter`).expect(200)).text;
     expect(openForm).toContain('Submit entry');
