@@ -101,7 +101,7 @@ describe('blind judging', () => {
     for (const path of [`/submissions/${entries[0]}`, `/judge/assignments/${item.id}`]) {
       const page = await judge.session.agent.get(path).expect(200);
       expect(page.text).toContain('Attachment 1 (PDF, 120 KB)');
-      expect(page.text).not.toContain('CV');
+      expect(page.text).not.toContain('CV.pdf');
     }
     const fileId = views[0].files[0].id;
     for (const download of [
