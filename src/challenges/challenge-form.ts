@@ -100,8 +100,9 @@ export function challengeToForm(challenge: Challenge, phase: Phase = challenge.c
         options: (f.options ?? []).join('\n'),
         accept: f.accept ?? [],
         maxMegabytes: f.maxBytes ? String(Math.round((f.maxBytes / MB) * 100) / 100) : '',
+        identifying: f.identifying ? 'on' : '',
       })),
-      ...Array.from({ length: SPARE_FIELD_ROWS }, () => ({ key: '', label: '', type: 'text', required: '', helpText: '', maxLength: '', options: '', accept: [], maxMegabytes: '' })),
+      ...Array.from({ length: SPARE_FIELD_ROWS }, () => ({ key: '', label: '', type: 'text', required: '', helpText: '', maxLength: '', options: '', accept: [], maxMegabytes: '', identifying: '' })),
     ],
     judgesPerSubmission: String(challenge.judgesPerSubmission),
     blindJudging: challenge.blindJudging ? 'on' : '',
@@ -215,6 +216,7 @@ export function formToInput(step: StepKey, form: Form, challenge: Challenge | nu
               options: options.length ? options : undefined,
               accept: accept.length ? accept : undefined,
               maxBytes: typeof megabytes === 'number' ? Math.round(megabytes * MB) : megabytes,
+              identifying: checked(row.identifying) || undefined,
             };
           }),
       };

@@ -37,6 +37,8 @@ export interface FormField {
   options?: string[];
   accept?: string[];
   maxBytes?: number;
+  /** Answers name the solver (an employer, a home town): judges never see them. Email fields always count as such. */
+  identifying?: boolean;
 }
 
 export type Visibility = 'public' | 'internal';

@@ -17,9 +17,10 @@ import { Judging1764100000000 } from './migrations/1764100000000-judging';
 import { Awards1764200000000 } from './migrations/1764200000000-awards';
 import { RateLimits1764400000000 } from './migrations/1764400000000-rate-limits';
 import { Phases1765000000000 } from './migrations/1765000000000-phases';
+import { FileAuthorMetadata1765340000000 } from './migrations/1765340000000-file-author-metadata';
 
 export const ENTITIES = [User, EmailToken, WebSession, OutboxMessage, Challenge, Phase, ChallengeManager, Submission, SubmissionFile, Judge, Conflict, Assignment, Scorecard, Award];
-export const MIGRATIONS = [Foundation1763800000000, Challenges1763900000000, Submissions1764000000000, Judging1764100000000, Awards1764200000000, RateLimits1764400000000, Phases1765000000000];
+export const MIGRATIONS = [Foundation1763800000000, Challenges1763900000000, Submissions1764000000000, Judging1764100000000, Awards1764200000000, RateLimits1764400000000, Phases1765000000000, FileAuthorMetadata1765340000000];
 
 /** One definition for the app, the TypeORM CLI (ormconfig.ts) and the tests. */
 export function dataSourceOptions(url: string): DataSourceOptions {

@@ -233,8 +233,9 @@ export class JudgingService implements OnModuleInit {
     const submission = await this.db.getRepository(Submission).findOneBy({ id: submissionId, challengeId: challenge.id });
     if (!submission) throw ValidationFailedError.field('submissionId', 'is not an entry of this challenge');
     const conflict = await this.db.transaction(async (tx) => {
+      await this.submissions.lockForJudging(tx, submission.id);
       const record = await this.recordConflict(tx, challenge.id, judge.id, submission.id, reason, actor.id);
-      const assignment = await tx.getRepository(Assignment).findOneBy({ judgeId: judge.id, submissionId: submission.id });
+      const assignment = await tx.getRepository(Assignment).createQueryBuilder('a').setLock('pessimistic_write').where('a.judge_id = :judgeId AND a.submission_id = :submissionId', { judgeId: judge.id, submissionId: submission.id }).getOne();
       if (assignment && UNFINISHED.includes(assignment.status)) await this.recuseAndReassign(tx, challenge, assignment, `Conflict: ${reason}`);
       return record;
     });
@@ -603,10 +604,12 @@ export class JudgingService implements OnModuleInit {
     return this.db.getRepository(Judge).findOneBy({ challengeId, userId: actor.id, status: 'accepted' });
   }
 
+  /** An assignment locked after its entry (see `lockForJudging`): the same order everywhere, so no two wait on each other. */
   private async lockAssignment(tx: EntityManager, assignmentId: string): Promise<Assignment> {
-    const assignment = await tx.getRepository(Assignment).createQueryBuilder('a').setLock('pessimistic_write').where('a.id = :id', { id: assignmentId }).getOne();
-    if (!assignment) throw new NotFoundError('assignment');
-    return assignment;
+    const found = await tx.getRepository(Assignment).findOneBy({ id: assignmentId });
+    if (!found) throw new NotFoundError('assignment');
+    await this.submissions.lockForJudging(tx, found.submissionId);
+    return tx.getRepository(Assignment).createQueryBuilder('a').setLock('pessimistic_write').where('a.id = :id', { id: assignmentId }).getOneOrFail();
   }
 
   /** The actor's own assignment, locked; 404 for anyone else's (judges never learn about other judges' work). */

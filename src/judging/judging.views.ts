@@ -1,4 +1,6 @@
-import { blindAnswers, blindFileName, csvCell } from '../submissions/submissions.service';
+import { judgeAnswers } from '../submissions/blind-judging';
+import { judgeFileViews } from '../submissions/submission.view';
+import { csvCell } from '../submissions/submissions.service';
 import type { Assignment, Judge, Scorecard } from './judging.entities';
 import type { QueueItem } from './judging.service';
 import type { Ranking } from './ranking';
@@ -24,9 +26,8 @@ export function toAssignmentStatusView(assignment: Assignment) {
   return { id: assignment.id, challengeId: assignment.challengeId, submissionId: assignment.submissionId, status: assignment.status };
 }
 
-/** A queue item as its judge sees it: the entry without any solver identity; file names neutral when blind. */
-export function toQueueItemView({ assignment, challenge, submission, files, scorecard }: QueueItem) {
-  const blind = challenge.blindJudging;
+/** A queue item as its judge sees it: the entry blinded (see blind-judging.ts). */
+export function toQueueItemView({ assignment, phase, submission, files, scorecard }: QueueItem) {
   return {
     id: assignment.id,
     challengeId: assignment.challengeId,
@@ -34,15 +35,8 @@ export function toQueueItemView({ assignment, challenge, submission, files, scor
     submission: {
       id: submission.id,
       title: submission.title,
-      answers: blind ? blindAnswers(submission.id, submission.answers) : submission.answers,
-      files: files.map((f) => ({
-        id: f.id,
-        fieldKey: f.fieldKey,
-        name: blind ? blindFileName(submission.id, f.fieldKey, f.contentType) : f.name,
-        contentType: f.contentType,
-        size: f.size,
-        url: `/api/v1/submissions/${submission.id}/files/${f.id}`,
-      })),
+      answers: judgeAnswers(phase, submission.answers),
+      files: judgeFileViews(phase, files, submission.id),
     },
     scorecard: toScorecardView(scorecard),
   };

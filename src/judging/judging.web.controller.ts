@@ -14,6 +14,7 @@ import { FormView } from '../common/http/form-view';
 import { IdParam, isId } from '../common/http/id-param.pipe';
 import { validateDto } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { judgeFields } from '../submissions/blind-judging';
 import { answerText } from '../submissions/submissions.service';
 import { OptionalPhaseNumberParam, PhaseNumberParam } from '../challenges/phase-number.pipe';
 import { AdvancementService } from './advancement.service';
@@ -308,7 +309,7 @@ export class JudgingWebController {
       title: `Score: ${item.submission.title}`,
       challenge,
       assignment: view,
-      answers: item.challenge.fields.map((field) => {
+      answers: judgeFields(item.phase).map((field) => {
         const file = view.submission.files.find((f) => f.fieldKey === field.key);
         return { label: field.label, text: file ? '' : answerText(view.submission.answers[field.key]), file };
       }),

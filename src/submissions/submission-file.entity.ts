@@ -24,6 +24,10 @@ export class SubmissionFile {
   @Column('text')
   sha256: string;
 
+  /** Who the file's own metadata names as its author, read once at upload; null when it names nobody. */
+  @Column('text', { name: 'author_in_metadata', nullable: true })
+  authorInMetadata: string | null;
+
   @Column('text', { name: 'storage_key' })
   storageKey: string;
 

@@ -1,7 +1,8 @@
 import type { Challenge } from '../challenges/challenge.entity';
 import type { SubmissionFile } from './submission-file.entity';
 import type { Submission } from './submission.entity';
-import { blindAnswers, blindFileName } from './submissions.service';
+import { fileLabel, judgeAnswers, type EntryForm, judgeFileLabel, judgeFileName, judgeMaySee, labelledAnswers } from './blind-judging';
+import type { EntryRole } from './submissions.service';
 
 export function toSubmissionView(submission: Submission) {
   return {
@@ -20,27 +21,43 @@ export function toSubmissionView(submission: Submission) {
   };
 }
 
-export function toFileView(file: SubmissionFile, submissionId: string, name = file.name) {
+export function toFileView(file: SubmissionFile, submissionId: string) {
   return {
     id: file.id,
     fieldKey: file.fieldKey,
-    name,
+    name: file.name,
+    label: fileLabel(file.name, file.contentType, file.size),
     contentType: file.contentType,
     size: file.size,
     sha256: file.sha256,
+    authorInMetadata: file.authorInMetadata,
     url: `/api/v1/submissions/${submissionId}/files/${file.id}`,
   };
 }
 
-/** What an entry shows its reader; a blind judge sees neutral file names (the view never names the solver). */
-export function toReaderView(submission: Submission, files: SubmissionFile[], blind: boolean) {
-  const view = toSubmissionView(submission);
-  if (!blind) return { ...view, files: files.map((f) => toFileView(f, submission.id)) };
+/** A file as a judge sees it: a numbered attachment, nothing of its original name. */
+export function toJudgeFileView(form: EntryForm, file: SubmissionFile, submissionId: string) {
   return {
-    ...view,
-    answers: blindAnswers(submission.id, submission.answers),
-    files: files.map((f) => toFileView(f, submission.id, blindFileName(submission.id, f.fieldKey, f.contentType))),
+    id: file.id,
+    fieldKey: file.fieldKey,
+    name: judgeFileName(form, file.fieldKey, file.contentType),
+    label: judgeFileLabel(form, file.fieldKey, file.contentType, file.size),
+    contentType: file.contentType,
+    size: file.size,
+    url: `/api/v1/submissions/${submissionId}/files/${file.id}`,
   };
+}
+
+/** The files of an entry a judge may see, as the judge sees them. */
+export function judgeFileViews(form: EntryForm, files: SubmissionFile[], submissionId: string) {
+  return files.filter((f) => judgeMaySee(form, f.fieldKey)).map((f) => toJudgeFileView(form, f, submissionId));
+}
+
+/** What an entry shows its reader; a judge sees it blinded (see blind-judging.ts). `form`: the entry's phase. */
+export function toReaderView(submission: Submission, files: SubmissionFile[], form: EntryForm, role: EntryRole) {
+  const view = toSubmissionView(submission);
+  if (role !== 'judge') return { ...view, answers: labelledAnswers(submission.answers), files: files.map((f) => toFileView(f, submission.id)) };
+  return { ...view, ineligibleReason: null, answers: judgeAnswers(form, submission.answers), files: judgeFileViews(form, files, submission.id) };
 }
 
 export function challengeSummary(challenge: Challenge) {

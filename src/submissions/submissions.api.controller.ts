@@ -37,7 +37,7 @@ export class SubmissionsApiController {
     return {
       ...page,
       counts,
-      items: page.items.map((row) => ({ ...toSubmissionView(row.submission), solver: { name: row.solverName, email: row.solverEmail } })),
+      items: page.items.map((row) => ({ ...toSubmissionView(row.submission), solver: { name: row.solverName, email: row.solverEmail }, authorInFiles: row.authorInFiles })),
     };
   }
 
@@ -50,7 +50,7 @@ export class SubmissionsApiController {
   async get(@CurrentUser() user: User, @Param('id', IdParam) id: string) {
     const { submission, challenge, role } = await this.submissions.readable(user, id);
     const files = await this.submissions.filesOf(id);
-    return { ...toReaderView(submission, files, role === 'judge' && challenge.blindJudging), challenge: challengeSummary(challenge) };
+    return { ...toReaderView(submission, files, this.submissions.phaseOfEntry(challenge, submission), role), challenge: challengeSummary(challenge) };
   }
 
   @Patch('submissions/:id')

@@ -25,7 +25,9 @@ import { isUniqueViolation } from '../database/postgres-errors';
 import { preparedQuery } from '../database/prepared-query';
 import { OutboxService, type MessageRequest } from '../notifications/outbox.service';
 import { checkAnswers, type Answers, type FileAnswer } from './answers';
-import { extensionFor, sanitizeFileName, sniffContentType } from './content-sniffer';
+import { judgeFileName, judgeMaySee } from './blind-judging';
+import { sanitizeFileName, sniffContentType } from './content-sniffer';
+import { authorInMetadata } from './file-metadata';
 import { FileStorage } from './file-storage';
 import { SubmissionFile } from './submission-file.entity';
 import { Submission, type SubmissionStatus } from './submission.entity';
@@ -64,6 +66,8 @@ export interface EntryRow {
   submission: Submission;
   solverName: string;
   solverEmail: string;
+  /** Some file of the entry names an author in its metadata (see file-metadata.ts). */
+  authorInFiles: boolean;
 }
 
 /** How a reader may see an entry: its solver, the challenge's managers, or a judge assigned to it. */
@@ -107,9 +111,9 @@ const INSERT_ENTRY_SQL = `WITH state AS (SELECT challenge_status(c, p, $9::times
      FROM free WHERE free.slot IS NOT NULL
      RETURNING slot, receipt),
    files AS (
-     INSERT INTO submission_files (id, submission_id, field_key, name, content_type, size, sha256, storage_key, created_at)
-     SELECT f.id, $1, f.field_key, f.name, f.content_type, f.size, f.sha256, f.storage_key, $9
-     FROM jsonb_to_recordset($11::jsonb) AS f(id uuid, field_key text, name text, content_type text, size int, sha256 text, storage_key text)
+     INSERT INTO submission_files (id, submission_id, field_key, name, content_type, size, sha256, author_in_metadata, storage_key, created_at)
+     SELECT f.id, $1, f.field_key, f.name, f.content_type, f.size, f.sha256, f.author_in_metadata, f.storage_key, $9
+     FROM jsonb_to_recordset($11::jsonb) AS f(id uuid, field_key text, name text, content_type text, size int, sha256 text, author_in_metadata text, storage_key text)
      WHERE EXISTS (SELECT 1 FROM entry)),
    source AS (
      SELECT m.dedupe_key, m.template, m.recipient, jsonb_set(m.data, '{receipt}', to_jsonb(entry.receipt)) AS data, m.message_id
@@ -223,6 +227,7 @@ export class SubmissionsService {
       content_type: file.contentType,
       size: file.size,
       sha256: file.sha256,
+      author_in_metadata: file.authorInMetadata,
       storage_key: file.storageKey,
     }));
     const [written] = await preparedQuery<{ status: string; slot: number | null; receipt: string | null }>(
@@ -343,16 +348,26 @@ export class SubmissionsService {
     return { name, email };
   }
 
+  /**
+   * Locks an entry's row until `tx` ends. Whoever changes who judges an entry takes this lock before that entry's
+   * assignment rows, so two recusals or reassignments of one entry queue instead of picking the same judge.
+   * NO KEY UPDATE: rows that merely reference the entry (new assignments, scorecards) are not held up by it.
+   */
+  async lockForJudging(tx: EntityManager, submissionId: string): Promise<void> {
+    await tx.getRepository(Submission).createQueryBuilder('s').setLock('for_no_key_update').where('s.id = :id', { id: submissionId }).getOne();
+  }
+
   async filesOf(submissionId: string): Promise<SubmissionFile[]> {
     return this.db.getRepository(SubmissionFile).find({ where: { submissionId }, order: { fieldKey: 'ASC' } });
   }
 
-  /** A file of an entry, for those who may read the entry; blind judges get a neutral file name. */
+  /** A file of an entry, for those who may read the entry; judges get it as a numbered attachment, never an identifying one. */
   async file(actor: Viewer, submissionId: string, fileId: string): Promise<{ file: SubmissionFile; content: Buffer; downloadName: string }> {
-    const { role, challenge } = await this.readable(actor, submissionId);
+    const { role, challenge, submission } = await this.readable(actor, submissionId);
+    const form = this.phaseOfEntry(challenge, submission);
     const file = await this.db.getRepository(SubmissionFile).findOneBy({ id: fileId, submissionId });
-    if (!file) throw new NotFoundError('file');
-    const downloadName = role === 'judge' && challenge.blindJudging ? blindFileName(submissionId, file.fieldKey, file.contentType) : file.name;
+    if (!file || (role === 'judge' && !judgeMaySee(form, file.fieldKey))) throw new NotFoundError('file');
+    const downloadName = role === 'judge' ? judgeFileName(form, file.fieldKey, file.contentType) : file.name;
     return { file, content: await this.storage.get(file.storageKey), downloadName };
   }
 
@@ -367,7 +382,9 @@ export class SubmissionsService {
   async listForChallenge(actor: User, challengeIdOrSlug: string, query: EntriesQuery): Promise<{ challenge: Challenge; phase: Phase; page: Page<EntryRow>; counts: Record<string, number> }> {
     const challenge = await this.challenges.getManaged(actor, challengeIdOrSlug);
     const phase = this.challenges.phaseOf(challenge, query.phase);
-    const builder = this.entriesQuery(challenge.id).andWhere('s.phase_id = :phaseId', { phaseId: phase.id });
+    const builder = this.entriesQuery(challenge.id)
+      .andWhere('s.phase_id = :phaseId', { phaseId: phase.id })
+      .addSelect('EXISTS (SELECT 1 FROM submission_files f WHERE f.submission_id = s.id AND f.author_in_metadata IS NOT NULL)', 'author_in_files');
     if (query.status === 'ineligible') builder.andWhere('s.ineligible_at IS NOT NULL');
     else if (query.status) builder.andWhere('s.status = :status AND s.ineligible_at IS NULL', { status: query.status });
     if (query.q) builder.andWhere('(s.title ILIKE :q OR s.receipt ILIKE :q OR u.name ILIKE :q OR u.email ILIKE :q)', { q: `%${query.q.replace(/[\\%_]/g, '\\$&')}%` });
@@ -379,7 +396,7 @@ export class SubmissionsService {
       [phase.id],
     );
     const counts = { draft: 0, submitted: 0, withdrawn: 0, ineligible: 0, ...Object.fromEntries(countRows.map((r) => [r.status, r.n])) };
-    const rows = entities.map((submission, i) => ({ submission, solverName: raw[i].solver_name as string, solverEmail: raw[i].solver_email as string }));
+    const rows = entities.map((submission, i) => ({ submission, solverName: raw[i].solver_name as string, solverEmail: raw[i].solver_email as string, authorInFiles: raw[i].author_in_files === true }));
     return { challenge, phase, page: pageOf(rows, total, query), counts };
   }
 
@@ -530,6 +547,7 @@ export class SubmissionsService {
           contentType,
           size: upload.content.length,
           sha256: createHash('sha256').update(upload.content).digest('hex'),
+          authorInMetadata: authorInMetadata(contentType, upload.content),
           storageKey: `${challenge.id}/${id}`,
           createdAt: this.clock.now(),
         }),
@@ -604,18 +622,6 @@ export class SubmissionsService {
       throw error;
     }
   }
-}
-
-/** A file name that says nothing about who uploaded it: entry id, field and type only. */
-export function blindFileName(submissionId: string, fieldKey: string, contentType: string): string {
-  return `entry-${submissionId.slice(0, 8)}-${fieldKey}.${extensionFor(contentType)}`;
-}
-
-/** Answers with file names replaced by neutral ones, for blind judging. */
-export function blindAnswers(submissionId: string, answers: Answers): Answers {
-  return Object.fromEntries(
-    Object.entries(answers).map(([key, value]) => [key, typeof value === 'object' ? { ...value, name: blindFileName(submissionId, key, value.contentType) } : value]),
-  );
 }
 
 /** An answer as text for CSV, email and pages: files by name, checkboxes as Yes/No. */

@@ -15,7 +15,8 @@ import { validateDto, validatePageQuery } from '../common/validation';
 import { EntriesQueryDto, IneligibleDto } from './dto/submission.dto';
 import { sendFile } from './send-file';
 import { EntryFilesInterceptor, submissionInput } from './submission-request';
-import { toSubmissionView } from './submission.view';
+import { fieldsShownTo } from './blind-judging';
+import { toReaderView, toSubmissionView } from './submission.view';
 import type { Submission } from './submission.entity';
 import { answerText, SubmissionsService } from './submissions.service';
 
@@ -130,7 +131,7 @@ export class SubmissionsWebController {
       title: `Entries: ${challenge.title}`,
       challenge: toChallengeView(challenge, now),
       phase: challenge.phases.length > 1 ? toPhaseView(phase, now) : undefined,
-      entries: page.items.map((row) => ({ ...toSubmissionView(row.submission), solverName: row.solverName, solverEmail: row.solverEmail })),
+      entries: page.items.map((row) => ({ ...toSubmissionView(row.submission), solverName: row.solverName, solverEmail: row.solverEmail, authorInFiles: row.authorInFiles })),
       counts,
       total: page.total,
       query: { status: query.status ?? '', q: query.q ?? '' },
@@ -155,6 +156,7 @@ export class SubmissionsWebController {
       labels: { title: 'Title of your entry', ...Object.fromEntries(challenge.fields.map((f) => [`answers.${f.key}`, f.label])) },
       open: view.status === 'open',
       verified: user.emailVerifiedAt !== null,
+      blindFiles: challenge.blindJudging && challenge.fields.some((f) => f.type === 'file'),
       existingFiles: submission
         ? Object.fromEntries(Object.entries(submission.answers).filter(([, v]) => typeof v === 'object').map(([k, v]) => [k, answerText(v)]))
         : {},
@@ -162,17 +164,18 @@ export class SubmissionsWebController {
   }
 
   private async entryModel(user: User, id: string) {
-    const { submission, challenge, asManager } = await this.submissions.readable(user, id);
-    const files = await this.submissions.filesOf(id);
+    const { submission, challenge, asManager, role } = await this.submissions.readable(user, id);
+    const form = this.submissions.phaseOfEntry(challenge, submission);
+    const reader = toReaderView(submission, await this.submissions.filesOf(id), form, role);
     const now = this.clock.now();
     const view = toChallengeView(challenge, now);
     return {
       title: submission.title,
       challenge: view,
-      submission: toSubmissionView(submission),
-      answers: this.submissions.phaseOfEntry(challenge, submission).fields.map((field) => {
-        const file = files.find((f) => f.fieldKey === field.key);
-        return { label: field.label, text: answerText(submission.answers[field.key]), file: file ? { id: file.id, name: file.name, size: file.size } : undefined };
+      submission: reader,
+      answers: fieldsShownTo(form, role).map((field) => {
+        const file = reader.files.find((f) => f.fieldKey === field.key);
+        return { label: field.label, text: file ? '' : answerText(reader.answers[field.key]), file };
       }),
       asManager,
       solver: asManager ? await this.submissions.solverOf(submission) : undefined,

@@ -127,6 +127,11 @@ export class FormFieldDto {
   @Min(1)
   @Max(50 * 1024 * 1024)
   maxBytes?: number;
+
+  @ApiPropertyOptional({ description: 'answers name the solver and are hidden from judges (email fields always are)', default: false })
+  @IsOptional()
+  @IsBoolean()
+  identifying?: boolean;
 }
 
 /** One phase of a challenge, as managers define it; its facts mirror the challenge's one-phase properties. */
