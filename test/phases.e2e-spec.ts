@@ -199,13 +199,42 @@ describe('phases', () => {
     clock.set(new Date(at(start, 40)));
     await t.http.patch(`/api/v1/challenges/${challenge.id}/phases/2`).set(manager.auth).send({ closesAt: at(start, 50) }).expect(409);
     await t.http.post(`/api/v1/challenges/${challenge.id}/judging/start?phase=1`).set(manager.auth).expect(409);
+    // A second judge joins for the last phase: it never saw the first phase's entries.
+    const email = 'phases.finals-judge@panel.example';
+    await t.http.post(`/api/v1/challenges/${challenge.id}/judges`).set(manager.auth).send({ email, name: 'Finals Judge' }).expect(201);
+    const accepted = await t.http.post(`/api/v1/judge-invitations/${await invitationToken(t, email)}/accept`).send({ name: 'Finals Judge', password: PASSWORD }).expect(200);
+    const finalsJudge = { id: accepted.body.user.id, email, name: 'Finals Judge', token: accepted.body.accessToken, auth: { Authorization: `Bearer ${accepted.body.accessToken}` } };
     expect((await t.http.post(`/api/v1/challenges/${challenge.id}/judging/start?phase=2`).set(manager.auth).expect(200)).body).toMatchObject({ phase: 2, assignments: 2 });
-    const queue = (await t.http.get('/api/v1/me/assignments').set(judge.auth).expect(200)).body as { id: string; submission: { id: string } }[];
-    for (const [i, score] of [6, 8].entries()) {
-      const item = queue.find((q) => q.submission.id === entries[4 + i])!;
-      await t.http.put(`/api/v1/assignments/${item.id}/scorecard`).set(judge.auth).send({ scores: { impact: 9 } , feedback: 'x', final: true }).expect(422);
-      await t.http.put(`/api/v1/assignments/${item.id}/scorecard`).set(judge.auth).send({ scores: { demo: score }, feedback: `Prototype feedback ${i}`, final: true }).expect(200);
+    const scoreOf = new Map([[entries[4], 6], [entries[5], 8]]);
+    let finalsItem: { id: string; submission: { id: string } } | undefined;
+    for (const who of [judge, finalsJudge]) {
+      const queue = (await t.http.get('/api/v1/me/assignments').set(who.auth).expect(200)).body as { id: string; submission: { id: string } }[];
+      for (const item of queue.filter((q) => scoreOf.has(q.submission.id))) {
+        if (who === finalsJudge) finalsItem = item;
+        await t.http.put(`/api/v1/assignments/${item.id}/scorecard`).set(who.auth).send({ scores: { impact: 9 }, feedback: 'x', final: true }).expect(422);
+        await t.http.put(`/api/v1/assignments/${item.id}/scorecard`).set(who.auth).send({ scores: { demo: scoreOf.get(item.submission.id) }, feedback: 'Prototype feedback', final: true }).expect(200);
+      }
     }
+    const earlierIndex = finalsItem!.submission.id === entries[4] ? 0 : 1;
+    const item = (await t.http.get(`/api/v1/assignments/${finalsItem!.id}`).set(finalsJudge.auth).expect(200)).body;
+    expect(item.earlierEntry).toMatchObject({
+      phase: 1,
+      title: `Concept ${earlierIndex}`,
+      answers: { summary: `Concept number ${earlierIndex}` },
+      score: [90, 70][earlierIndex],
+      criteria: [{ key: 'impact', mean: [9, 7][earlierIndex], maxScore: 10 }],
+    });
+    expect(JSON.stringify(item)).not.toMatch(/Phase Solver|phases\.solver/);
+    await t.http.get(`/api/v1/submissions/${entries[earlierIndex]}`).set(finalsJudge.auth).expect(200);
+    await t.http.get(`/api/v1/submissions/${entries[2]}`).set(finalsJudge.auth).expect(404);
+    const judgePages = new BrowserSession(t.app);
+    await judgePages.signIn(finalsJudge.email, PASSWORD);
+    const scorePage = (await judgePages.agent.get(`/judge/assignments/${finalsItem!.id}`).expect(200)).text;
+    expect(scorePage).toContain(`Its entry in phase 1: Concept ${earlierIndex}`);
+    expect(scorePage).toContain(`${[90, 70][earlierIndex]} out of 100`);
+    expect(scorePage).toContain(`Concept number ${earlierIndex}`);
+    expect(scorePage).not.toMatch(/Phase Solver|phases\.solver/);
+
     const ranking = (await t.http.get(`/api/v1/challenges/${challenge.id}/ranking`).set(manager.auth).expect(200)).body;
     expect(ranking.map((r: { submissionId: string }) => r.submissionId)).toEqual([entries[5], entries[4]]);
     expect((await t.http.get(`/api/v1/challenges/${challenge.id}/ranking?phase=1`).set(manager.auth).expect(200)).body).toHaveLength(4);

@@ -42,6 +42,22 @@ export interface QueueItem {
   submission: Submission;
   files: SubmissionFile[];
   scorecard: Scorecard | null;
+  /** In a later phase: the solver's entry that advanced from the phase before, with its final scores there. */
+  earlier: { submission: Submission; phase: Phase; files: SubmissionFile[]; scores: EntryScores } | null;
+}
+
+/** An entry's final scores in a phase: the 0–100 total and each criterion's mean, as contributors see them. */
+export interface EntryScores {
+  total: number | null;
+  criteria: { key: string; name: string; mean: number | null; maxScore: number }[];
+}
+
+function entryScores(phase: Phase, cards: Record<string, number>[]): EntryScores {
+  const mean = (values: number[]) => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10 : null);
+  return {
+    total: mean(cards.map((scores) => weightedScore(phase.rubric, scores))),
+    criteria: phase.rubric.map((c) => ({ key: c.key, name: c.name, mean: mean(cards.map((scores) => scores[c.key] ?? 0)), maxScore: c.maxScore })),
+  };
 }
 
 const UNFINISHED: AssignmentStatus[] = ['pending', 'draft'];
@@ -66,12 +82,12 @@ export class JudgingService implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Judges read the entries assigned to them (and nothing else), through the submissions module's checks. */
+  /** Judges read the entries assigned to them and those entries' earlier entries (nothing else), through the submissions module's checks. */
   onModuleInit(): void {
     this.submissions.registerJudgeReader(async (actor, submission) => {
       const rows: unknown[] = await this.db.query(
-        `SELECT 1 FROM assignments a JOIN judges j ON j.id = a.judge_id
-         WHERE a.submission_id = $1 AND j.user_id = $2 AND j.status = 'accepted' AND a.status <> 'recused' LIMIT 1`,
+        `SELECT 1 FROM assignments a JOIN judges j ON j.id = a.judge_id JOIN submissions s ON s.id = a.submission_id
+         WHERE (a.submission_id = $1 OR s.previous_submission_id = $1) AND j.user_id = $2 AND j.status = 'accepted' AND a.status <> 'recused' LIMIT 1`,
         [submission.id, actor.id],
       );
       return rows.length > 0;
@@ -625,16 +641,42 @@ export class JudgingService implements OnModuleInit {
     if (!assignments.length) return [];
     const submissions = await this.db.getRepository(Submission).findBy({ id: In([...new Set(assignments.map((a) => a.submissionId))]) });
     const challenges = await this.challenges.byIds(this.db.manager, [...new Set(assignments.map((a) => a.challengeId))]);
-    const files = await this.db.getRepository(SubmissionFile).findBy({ submissionId: In(submissions.map((s) => s.id)) });
+    const earlierIds = submissions.flatMap((s) => (s.previousSubmissionId ? [s.previousSubmissionId] : []));
+    const earlier = earlierIds.length ? await this.db.getRepository(Submission).findBy({ id: In(earlierIds) }) : [];
+    const files = await this.db.getRepository(SubmissionFile).findBy({ submissionId: In([...submissions, ...earlier].map((s) => s.id)) });
     const scorecards = await this.db.getRepository(Scorecard).findBy({ assignmentId: In(assignments.map((a) => a.id)) });
-    return assignments.map((assignment) => ({
-      assignment,
-      challenge: challenges.get(assignment.challengeId)!,
-      phase: this.assignmentPhase(challenges.get(assignment.challengeId)!, assignment),
-      submission: submissions.find((s) => s.id === assignment.submissionId)!,
-      files: files.filter((f) => f.submissionId === assignment.submissionId),
-      scorecard: scorecards.find((s) => s.assignmentId === assignment.id) ?? null,
-    }));
+    const earlierScores = await this.finalScoresOf(earlierIds);
+    return assignments.map((assignment) => {
+      const challenge = challenges.get(assignment.challengeId)!;
+      const submission = submissions.find((s) => s.id === assignment.submissionId)!;
+      const before = earlier.find((s) => s.id === submission.previousSubmissionId);
+      const beforePhase = before && challenge.phases.find((p) => p.id === before.phaseId)!;
+      return {
+        assignment,
+        challenge,
+        phase: this.assignmentPhase(challenge, assignment),
+        submission,
+        files: files.filter((f) => f.submissionId === submission.id),
+        scorecard: scorecards.find((s) => s.assignmentId === assignment.id) ?? null,
+        earlier:
+          before && beforePhase
+            ? { submission: before, phase: beforePhase, files: files.filter((f) => f.submissionId === before.id), scores: entryScores(beforePhase, earlierScores.get(before.id) ?? []) }
+            : null,
+      };
+    });
+  }
+
+  /** The final scores of each entry's submitted scorecards, by entry. */
+  private async finalScoresOf(submissionIds: string[]): Promise<Map<string, Record<string, number>[]>> {
+    const byEntry = new Map<string, Record<string, number>[]>();
+    if (!submissionIds.length) return byEntry;
+    const rows: { submission_id: string; scores: Record<string, number> }[] = await this.db.query(
+      `SELECT a.submission_id, sc.scores FROM scorecards sc JOIN assignments a ON a.id = sc.assignment_id
+       WHERE a.submission_id = ANY($1) AND sc.final AND a.status = 'submitted'`,
+      [submissionIds],
+    );
+    for (const row of rows) byEntry.set(row.submission_id, [...(byEntry.get(row.submission_id) ?? []), row.scores]);
+    return byEntry;
   }
 
   /** Integers within 0..maxScore for known criteria; a final scorecard needs every criterion and feedback. */

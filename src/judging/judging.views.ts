@@ -27,7 +27,7 @@ export function toAssignmentStatusView(assignment: Assignment) {
 }
 
 /** A queue item as its judge sees it: the entry blinded (see blind-judging.ts). */
-export function toQueueItemView({ assignment, phase, submission, files, scorecard }: QueueItem) {
+export function toQueueItemView({ assignment, phase, submission, files, scorecard, earlier }: QueueItem) {
   return {
     id: assignment.id,
     challengeId: assignment.challengeId,
@@ -39,6 +39,14 @@ export function toQueueItemView({ assignment, phase, submission, files, scorecar
       files: judgeFileViews(phase, files, submission.id),
     },
     scorecard: toScorecardView(scorecard),
+    earlierEntry: earlier && {
+      phase: earlier.phase.number,
+      title: earlier.submission.title,
+      answers: judgeAnswers(earlier.phase, earlier.submission.answers),
+      files: judgeFileViews(earlier.phase, earlier.files, earlier.submission.id),
+      score: earlier.scores.total,
+      criteria: earlier.scores.criteria,
+    },
   };
 }
 

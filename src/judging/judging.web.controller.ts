@@ -313,11 +313,22 @@ export class JudgingWebController {
         const file = view.submission.files.find((f) => f.fieldKey === field.key);
         return { label: field.label, text: file ? '' : answerText(view.submission.answers[field.key]), file };
       }),
-      criteria: item.challenge.rubric.map((c) => ({ ...c, value: scores[c.key] ?? '' })),
+      earlier: item.earlier && {
+        id: item.earlier.submission.id,
+        phase: item.earlier.phase.number,
+        title: item.earlier.submission.title,
+        answers: judgeFields(item.earlier.phase).map((field) => {
+          const file = view.earlierEntry?.files.find((f) => f.fieldKey === field.key);
+          return { label: field.label, text: file ? '' : answerText(view.earlierEntry?.answers[field.key]), file };
+        }),
+        score: item.earlier.scores.total,
+        criteria: item.earlier.scores.criteria,
+      },
+      criteria: item.phase.rubric.map((c) => ({ ...c, value: scores[c.key] ?? '' })),
       locked: item.scorecard?.final === true,
       recused: item.assignment.status === 'recused',
       current: { feedback: item.scorecard?.feedback ?? '', note: item.scorecard?.note ?? '' },
-      labels: { feedback: 'Feedback for the solver', note: 'Note for the panel', ...Object.fromEntries(item.challenge.rubric.map((c) => [`scores.${c.key}`, c.name])) },
+      labels: { feedback: 'Feedback for the solver', note: 'Note for the panel', ...Object.fromEntries(item.phase.rubric.map((c) => [`scores.${c.key}`, c.name])) },
     };
   }
 
