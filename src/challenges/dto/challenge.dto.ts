@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -193,8 +193,8 @@ export class PhaseInputDto {
 /** PATCH /challenges/{id}/phases/{number}: any of a phase's facts. */
 export class UpdatePhaseDto extends PhaseInputDto {}
 
-/** Every challenge property; all optional, because a draft may be saved incomplete (publish checks completeness). */
-export class ChallengeInputDto {
+/** Every challenge property (timeline, rubric and form: the current phase's); all optional, because a draft may be saved incomplete (publish checks completeness). */
+export class ChallengeInputDto extends PickType(PhaseInputDto, ['opensAt', 'closesAt', 'judgingEndsAt', 'judgesPerSubmission', 'rubric', 'fields'] as const) {
   @ApiPropertyOptional({ example: 'Clean Water Sensor Challenge' })
   @IsOptional()
   @Transform(trimString)
@@ -247,21 +247,6 @@ export class ChallengeInputDto {
   @Type(() => MoneyDto)
   prizeTotal?: MoneyDto;
 
-  @ApiPropertyOptional({ example: '2026-07-01T16:00:00Z' })
-  @IsOptional()
-  @IsTimestamp()
-  opensAt?: string;
-
-  @ApiPropertyOptional({ example: '2026-09-30T21:00:00Z' })
-  @IsOptional()
-  @IsTimestamp()
-  closesAt?: string;
-
-  @ApiPropertyOptional({ example: '2026-10-31T21:00:00Z', nullable: true })
-  @IsOptional()
-  @IsTimestamp()
-  judgingEndsAt?: string;
-
   @ApiPropertyOptional({ example: 'America/New_York', default: 'UTC' })
   @IsOptional()
   @IsTimeZone()
@@ -273,13 +258,6 @@ export class ChallengeInputDto {
   @Min(3)
   @Max(5)
   winnersCount?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 3 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10)
-  judgesPerSubmission?: number;
 
   @ApiPropertyOptional({ default: true })
   @IsOptional()
@@ -305,22 +283,6 @@ export class ChallengeInputDto {
   @Transform(({ value }) => (Array.isArray(value) ? value.map((d) => (typeof d === 'string' ? d.trim().toLowerCase() : d)) : value))
   @Matches(DOMAIN, { each: true, message: 'each entry must be a domain such as agency.gov' })
   allowedEmailDomains?: string[];
-
-  @ApiPropertyOptional({ type: [RubricCriterionDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => RubricCriterionDto)
-  rubric?: RubricCriterionDto[];
-
-  @ApiPropertyOptional({ type: [FormFieldDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => FormFieldDto)
-  fields?: FormFieldDto[];
 
   @ApiPropertyOptional({
     type: [PhaseInputDto],
