@@ -26,7 +26,7 @@ import { preparedQuery } from '../database/prepared-query';
 import { OutboxService, type MessageRequest } from '../notifications/outbox.service';
 import { checkAnswers, type Answers, type FileAnswer } from './answers';
 import { judgeFileName, judgeMaySee } from './blind-judging';
-import { sanitizeFileName, sniffContentType } from './content-sniffer';
+import { bufferSource, sanitizeFileName, sniffContentType } from './content-sniffer';
 import { authorInMetadata } from './file-metadata';
 import { FileStorage } from './file-storage';
 import { SubmissionFile } from './submission-file.entity';
@@ -144,7 +144,7 @@ export class SubmissionsService {
     const phase = challenge.currentPhase;
     this.assertOpen(challenge, phase);
     const previous = await this.entryRefusalOrPrevious(actor, challenge, phase);
-    const uploads = this.checkUploads(challenge, phase, input.uploads);
+    const uploads = await this.checkUploads(challenge, phase, input.uploads);
     const { title, answers } = this.checkedEntry(phase, input.title, true, input.answers, uploads, {}, input.submit);
     return this.writeWithFiles(uploads, () => this.insertEntry(challenge, phase, previous, actor, title ?? '', answers, input.submit ?? false, uploads));
   }
@@ -261,7 +261,7 @@ export class SubmissionsService {
     const challenge = current.challenge;
     const phase = this.phaseOfEntry(challenge, current.submission);
     this.assertOpen(challenge, phase);
-    const uploads = this.checkUploads(challenge, phase, input.uploads);
+    const uploads = await this.checkUploads(challenge, phase, input.uploads);
     const submitting = input.submit || current.submission.status === 'submitted';
     const keptFiles = Object.fromEntries(
       Object.entries(current.submission.answers).filter(([key, value]) => typeof value === 'object' && !uploads.some((u) => u.field.key === key)),
@@ -516,7 +516,7 @@ export class SubmissionsService {
   }
 
   /** Size (413) and content (415) of every upload, judged by its bytes, before anything is stored. */
-  private checkUploads(challenge: Challenge, phase: Phase, uploads: Upload[]): CheckedUpload[] {
+  private async checkUploads(challenge: Challenge, phase: Phase, uploads: Upload[]): Promise<CheckedUpload[]> {
     const errors: FieldError[] = [];
     const seen = new Set<string>();
     const checked: CheckedUpload[] = [];
@@ -530,7 +530,7 @@ export class SubmissionsService {
       if (upload.content.length > (field.maxBytes ?? 0)) {
         throw new PayloadTooLargeError(`${field.label} is larger than ${field.maxBytes} bytes.`, [{ field: at, message: `must be at most ${field.maxBytes} bytes` }]);
       }
-      const contentType = sniffContentType(upload.content);
+      const contentType = await sniffContentType(bufferSource(upload.content));
       if (!contentType || !field.accept?.includes(contentType)) {
         throw new UnsupportedMediaTypeError(`${field.label} must be one of: ${field.accept?.join(', ')} (judged by the file's content, not its name).`, [
           { field: at, message: 'is not an accepted type of file' },
