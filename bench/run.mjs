@@ -290,11 +290,13 @@ async function pages() {
 
 /**
  * Eight solvers uploading a 50 MB PDF each at the same moment (multipart `POST …/submissions`): peak RSS of the app
- * and the seconds until all eight are stored, against a bare `node:http` server streaming the same eight bodies to disk.
+ * and the seconds until all eight are stored, against a bare `node:http` server streaming the same eight bodies to disk;
+ * then the eight files downloaded at once from a freshly started app (its own peak RSS).
  */
 async function uploads() {
   const url = await freshDatabase(server, 'laurel_bench_uploads');
-  const app = await startApp(url);
+  const dataDir = mkdtempSync(join(tmpdir(), 'laurel-bench-uploads-'));
+  const app = await startApp(url, { DATA_DIR: dataDir });
   const size = 50 * 1000 * 1000;
   const fields = [{ key: 'plan', label: 'Plan', type: 'file', required: true, accept: ['application/pdf'], maxBytes: 50 * 1024 * 1024 }];
   const { challengeId } = await seedChallenge(url, { rubric: RUBRIC, fields });
@@ -313,7 +315,23 @@ async function uploads() {
   const rss = peakRssMb(app.pid);
   const [{ rows, bytes }] = await query(url, `SELECT count(*)::int AS rows, coalesce(sum(size), 0)::bigint AS bytes FROM submission_files`);
   await stopApp(app);
-  rmSync(`/tmp/laurel-bench-${new URL(app.url).port}`, { recursive: true, force: true });
+
+  // Downloads in a fresh process, so its peak RSS is theirs alone.
+  const reader = await startApp(url, { DATA_DIR: dataDir });
+  const files = await query(url, `SELECT f.id, f.submission_id, s.solver_id FROM submission_files f JOIN submissions s ON s.id = f.submission_id`);
+  const downloadStarted = Date.now();
+  const downloaded = await Promise.all(
+    files.map(async (f) => {
+      const response = await fetch(`${reader.url}/api/v1/submissions/${f.submission_id}/files/${f.id}`, { headers: { authorization: `Bearer ${bearer(f.solver_id)}` } });
+      let received = 0;
+      for await (const chunk of response.body) received += chunk.length;
+      return received;
+    }),
+  );
+  const downloadSeconds = (Date.now() - downloadStarted) / 1000;
+  const downloadRss = peakRssMb(reader.pid);
+  await stopApp(reader);
+  rmSync(dataDir, { recursive: true, force: true });
 
   const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-ceiling-'));
   const bare = createServer((req, res) => {
@@ -336,7 +354,9 @@ async function uploads() {
     statuses: [...new Set(statuses)],
     idle_rss_mb: idleRss,
     rss_mb: rss,
-    verified: { rows, bytes: Number(bytes), consistent: rows === solvers.length && Number(bytes) === size * solvers.length },
+    download_seconds: Number(downloadSeconds.toFixed(1)),
+    download_rss_mb: downloadRss,
+    verified: { rows, bytes: Number(bytes), downloaded: downloaded.reduce((a, b) => a + b, 0), consistent: rows === solvers.length && Number(bytes) === size * solvers.length && downloaded.every((n) => n === size) },
   };
 }
 

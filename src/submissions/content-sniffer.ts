@@ -62,7 +62,7 @@ const DIRECTORY_ENTRY = 0x02014b50;
 const LOCAL_HEADER = 0x04034b50;
 /** The end-of-directory record is 22 bytes plus a comment of at most 65,535. */
 const END_SEARCH = 22 + 0xffff;
-/** Larger directories or [Content_Types].xml parts than these are not Office files anyone writes. */
+/** Larger directories, or [Content_Types].xml and core.xml parts, than these are not Office files anyone writes. */
 const DIRECTORY_MAX = 4 * 1024 * 1024;
 const CONTENT_TYPES_MAX = 1024 * 1024;
 
@@ -89,6 +89,12 @@ async function officeType(source: ByteSource): Promise<string | undefined> {
     if (part && type && entries.has(part.replace(/^\//, '').toLowerCase())) return type;
   }
   return undefined;
+}
+
+/** One small entry of a ZIP archive as text (read through its central directory), or undefined. */
+export async function zipEntryText(source: ByteSource, name: string): Promise<string | undefined> {
+  const entry = (await centralDirectory(source))?.get(name.toLowerCase());
+  return entry && entryText(source, entry);
 }
 
 function attribute(tag: string, name: string): string | undefined {
