@@ -1,10 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ByteSource } from './content-sniffer';
+
+const STALE_AFTER_MS = 60 * 60 * 1000;
 
 /** A part written to a temporary file: where, how many bytes and their SHA-256. */
 export interface IncomingFile {
@@ -17,10 +20,24 @@ export interface IncomingFile {
  * Uploads in flight, as temporary files under DATA_DIR/incoming: written as the bytes arrive (never held in memory),
  * checked there, then moved into FileStorage or removed.
  */
-export class IncomingFiles {
+export class IncomingFiles implements OnApplicationBootstrap {
   private ready?: Promise<unknown>;
 
   constructor(private readonly dir: string) {}
+
+  /**
+   * Removes what a stopped process left mid-upload. A file still arriving is written to every few milliseconds, so
+   * one untouched for an hour is nobody's, even with another instance on the same DATA_DIR.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => []);
+    const staleBefore = Date.now() - STALE_AFTER_MS;
+    for (const name of names) {
+      const path = join(this.dir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && info.mtimeMs < staleBefore) await rm(path, { force: true });
+    }
+  }
 
   /** Writes `content` to a new temporary file; past `maxBytes` it stops at once, removes the file and fails with `tooLarge()`. */
   async receive(content: Readable, maxBytes: number, tooLarge: () => Error): Promise<IncomingFile> {
