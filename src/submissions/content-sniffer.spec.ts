@@ -14,18 +14,18 @@ function ftyp(major: string, compatible: string[]): Buffer {
 }
 
 /** A ZIP archive as Office and zip tools write it: local headers and data, then the central directory. */
-function zip(entries: Record<string, string>): Buffer {
+function zip(entries: Record<string, string>, { stored = false, comment = '' } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [entryName, text] of Object.entries(entries)) {
     const name = Buffer.from(entryName, 'utf8');
     const raw = Buffer.from(text, 'utf8');
-    const data = deflateRawSync(raw);
+    const data = stored ? raw : deflateRawSync(raw);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(stored ? 0 : 8, 8);
     local.writeUInt32LE(data.length, 18);
     local.writeUInt32LE(raw.length, 22);
     local.writeUInt16LE(name.length, 26);
@@ -33,7 +33,7 @@ function zip(entries: Record<string, string>): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(stored ? 0 : 8, 10);
     central.writeUInt32LE(data.length, 20);
     central.writeUInt32LE(raw.length, 24);
     central.writeUInt16LE(name.length, 28);
@@ -45,11 +45,12 @@ function zip(entries: Record<string, string>): Buffer {
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Buffer.byteLength(comment), 20);
   end.writeUInt16LE(centrals.length / 2, 8);
   end.writeUInt16LE(centrals.length / 2, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  return Buffer.concat([...locals, directory, end, Buffer.from(comment)]);
 }
 
 const OOXML = 'application/vnd.openxmlformats-officedocument';
@@ -58,8 +59,8 @@ const contentTypes = (overrides: Record<string, string>) =>
   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
   Object.entries(overrides).map(([part, type]) => `<Override PartName="${part}" ContentType="${type}"/>`).join('') +
   '</Types>';
-const office = (part: string, type: string, extra: Record<string, string> = {}) =>
-  zip({ '[Content_Types].xml': contentTypes({ [`/${part}`]: type }), '_rels/.rels': '<Relationships/>', [part]: '<x/>', ...extra });
+const office = (part: string, type: string, extra: Record<string, string> = {}, options = {}) =>
+  zip({ '[Content_Types].xml': contentTypes({ [`/${part}`]: type }), '_rels/.rels': '<Relationships/>', [part]: '<x/>', ...extra }, options);
 
 describe('sniffContentType', () => {
   it.each([
@@ -101,6 +102,16 @@ describe('sniffContentType', () => {
     expect(await sniff(office('ppt/presentation.xml', `${OOXML}.presentationml.presentation.main+xml`))).toBe(`${OOXML}.presentationml.presentation`);
     expect(await sniff(office('word/document.xml', 'application/vnd.ms-word.document.macroEnabled.main+xml'))).toBe('application/zip');
     expect(await sniff(office('word/document.xml', `${OOXML}.wordprocessingml.template.main+xml`))).toBe('application/zip');
+  });
+
+  it('reads stored parts, archive comments and central directories far from the end', async () => {
+    const docx = `${OOXML}.wordprocessingml.document`;
+    expect(await sniff(office('word/document.xml', `${docx}.main+xml`, {}, { stored: true }))).toBe(docx);
+    expect(await sniff(office('word/document.xml', `${docx}.main+xml`, {}, { comment: 'PK\x05\x06 made by a tool'.repeat(100) }))).toBe(docx);
+    const media = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`word/media/image-with-a-long-name-${i}.png`, '']));
+    const large = office('word/document.xml', `${docx}.main+xml`, media);
+    expect(large.length).toBeGreaterThan(64 * 1024);
+    expect(await sniff(large)).toBe(docx);
   });
 
   it('takes a ZIP archive that only looks like Office as a plain ZIP', async () => {

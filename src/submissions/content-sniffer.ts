@@ -106,7 +106,10 @@ async function centralDirectory(source: ByteSource): Promise<Map<string, Directo
   const tailStart = Math.max(0, source.size - END_SEARCH);
   const tail = await source.read(tailStart, source.size - tailStart);
   let end = -1;
-  for (let at = tail.length - 22; at >= 0 && end < 0; at -= 1) if (tail.readUInt32LE(at) === END_OF_DIRECTORY) end = at;
+  // The record's comment runs to the end of the file, which tells the record from its signature inside a comment.
+  for (let at = tail.length - 22; at >= 0 && end < 0; at -= 1) {
+    if (tail.readUInt32LE(at) === END_OF_DIRECTORY && at + 22 + tail.readUInt16LE(at + 20) === tail.length) end = at;
+  }
   if (end < 0) return undefined;
   const directorySize = tail.readUInt32LE(end + 12);
   const directoryOffset = tail.readUInt32LE(end + 16);
