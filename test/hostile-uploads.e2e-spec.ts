@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { ADMIN_ENV, grantRoles, registerVerified, type TestAccount } from './support/accounts';
@@ -180,6 +182,34 @@ describe('hostile uploads', () => {
       .field('summary', 'x'.repeat(300 * 1024));
     expect(long.status).toBe(422);
     expect(long.body.errors).toEqual([{ field: 'answers.summary', message: 'must be at most 20000 characters' }]);
+  });
+
+  it('answers 413 as soon as a file passes its field limit, without waiting for the rest of the body', async () => {
+    const server = t.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const boundary = '----laurel-early';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nEarly\r\n--${boundary}\r\nContent-Disposition: form-data; name="plan"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`;
+    const sending = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/api/v1/challenges/${challengeId}/submissions`,
+      headers: { ...solvers[0].auth, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + 50 * MB) },
+    });
+    const answered = new Promise<number | undefined>((resolve) => {
+      sending.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      sending.on('error', () => resolve(undefined));
+    });
+    sending.write(head);
+    sending.write(Buffer.alloc(2 * MB));
+    // The other 48 MB the request declares are never sent.
+    const status = await Promise.race([answered, new Promise((resolve) => setTimeout(() => resolve('no answer within 5 s'), 5_000))]);
+    sending.destroy();
+    expect(status).toBe(413);
   });
 
   it('leaves no file and no row when an entry is refused after one of its files was received', async () => {

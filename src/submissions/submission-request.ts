@@ -45,7 +45,7 @@ export function entryBody(req: Request, submitByDefault: boolean): EntryBody {
  * allows), each file part of a file field to a temporary file, stopped as soon as it passes the field's `maxBytes`.
  * Any refusal removes the files already received.
  */
-async function receiveParts(req: Request, form: FormField[], incoming: IncomingFiles): Promise<ReceivedUpload[]> {
+function receiveParts(req: Request, form: FormField[], incoming: IncomingFiles): Promise<ReceivedUpload[]> {
   const fileFields = new Map(form.filter((f) => f.type === 'file').map((f) => [f.key, f]));
   const answerFields = new Map(form.filter((f) => f.type !== 'file').map((f) => [f.key, f]));
   // A checkbox sends a hidden "false" and the box under one name; title and submit come on top.
@@ -60,33 +60,45 @@ async function receiveParts(req: Request, form: FormField[], incoming: IncomingF
   };
   const received: ReceivedUpload[] = [];
   const seen = new Set<string>();
-  const storage: StorageEngine = {
-    _handleFile(_req, file, done) {
-      const field = fileFields.get(file.fieldname)!;
-      const maxBytes = field.maxBytes ?? 0;
-      incoming
-        .receive(file.stream, maxBytes, () => new PayloadTooLargeError(`${field.label} is larger than ${maxBytes} bytes.`, [{ field: `answers.${field.key}`, message: `must be at most ${maxBytes} bytes` }]))
-        .then((stored) => {
-          received.push({ field, originalName: file.originalname, ...stored });
-          done(null, { path: stored.path, size: stored.size });
-        }, done);
-    },
-    _removeFile(_req, file, done) {
-      const at = received.findIndex((u) => u.path === file.path);
-      if (at >= 0) received.splice(at, 1);
-      incoming.discard([file.path]).then(() => done(null), done);
-    },
-  };
-  const fileFilter = (_req: Request, file: Express.Multer.File, accept: (error: Error | null, include?: boolean) => void) => {
-    const at = `answers.${file.fieldname}`;
-    if (!fileFields.has(file.fieldname)) return accept(ValidationFailedError.field(at, 'is not a file field of this challenge'));
-    if (seen.has(file.fieldname)) return accept(ValidationFailedError.field(at, 'takes one file'));
-    seen.add(file.fieldname);
-    accept(null, true);
-  };
-  const parse = multer({ storage, limits, fileFilter }).any();
-  await new Promise<void>((resolve, reject) => parse(req, req.res!, (error?: unknown) => (error ? reject(refusal(error, answerFields)) : resolve())));
-  return received;
+  return new Promise((resolve, reject) => {
+    let refused = false;
+    const refuse = (error: unknown) => {
+      if (refused) return;
+      refused = true;
+      incoming.discard(received.map((u) => u.path)).then(() => reject(refusal(error, answerFields)), reject);
+    };
+    const storage: StorageEngine = {
+      _handleFile(_req, file, done) {
+        const field = fileFields.get(file.fieldname)!;
+        const maxBytes = field.maxBytes ?? 0;
+        const tooLarge = () => new PayloadTooLargeError(`${field.label} is larger than ${maxBytes} bytes.`, [{ field: `answers.${field.key}`, message: `must be at most ${maxBytes} bytes` }]);
+        incoming.receive(file.stream, maxBytes, tooLarge).then(
+          (stored) => {
+            received.push({ field, originalName: file.originalname, ...stored });
+            done(null, { path: stored.path, size: stored.size });
+          },
+          (error: unknown) => {
+            // Answered at once, so the client can stop sending; multer reads and discards the rest of the body.
+            if (error instanceof PayloadTooLargeError) refuse(error);
+            done(error);
+          },
+        );
+      },
+      _removeFile(_req, file, done) {
+        const at = received.findIndex((u) => u.path === file.path);
+        if (at >= 0) received.splice(at, 1);
+        incoming.discard([file.path]).then(() => done(null), done);
+      },
+    };
+    const fileFilter = (_req: Request, file: Express.Multer.File, accept: (error: Error | null, include?: boolean) => void) => {
+      const at = `answers.${file.fieldname}`;
+      if (!fileFields.has(file.fieldname)) return accept(ValidationFailedError.field(at, 'is not a file field of this challenge'));
+      if (seen.has(file.fieldname)) return accept(ValidationFailedError.field(at, 'takes one file'));
+      seen.add(file.fieldname);
+      accept(null, true);
+    };
+    multer({ storage, limits, fileFilter }).any()(req, req.res!, (error?: unknown) => (error ? refuse(error) : resolve(received)));
+  });
 }
 
 /** What a refused multipart body answers: the field at fault where there is one. */
