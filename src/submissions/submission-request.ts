@@ -61,18 +61,22 @@ function receiveParts(req: Request, form: FormField[], incoming: IncomingFiles):
   const received: ReceivedUpload[] = [];
   const seen = new Set<string>();
   return new Promise((resolve, reject) => {
+    const writing = new Set<Promise<void>>();
     let refused = false;
+    // The file before the one refused may still be closing: wait for every write, then remove them all.
     const refuse = (error: unknown) => {
       if (refused) return;
       refused = true;
-      incoming.discard(received.map((u) => u.path)).then(() => reject(refusal(error, answerFields)), reject);
+      Promise.allSettled([...writing])
+        .then(() => incoming.discard(received.map((u) => u.path)))
+        .then(() => reject(refusal(error, answerFields)), reject);
     };
     const storage: StorageEngine = {
       _handleFile(_req, file, done) {
         const field = fileFields.get(file.fieldname)!;
         const maxBytes = field.maxBytes ?? 0;
         const tooLarge = () => new PayloadTooLargeError(`${field.label} is larger than ${maxBytes} bytes.`, [{ field: `answers.${field.key}`, message: `must be at most ${maxBytes} bytes` }]);
-        incoming.receive(file.stream, maxBytes, tooLarge).then(
+        const write = incoming.receive(file.stream, maxBytes, tooLarge).then(
           (stored) => {
             received.push({ field, originalName: file.originalname, ...stored });
             done(null, { path: stored.path, size: stored.size });
@@ -83,6 +87,8 @@ function receiveParts(req: Request, form: FormField[], incoming: IncomingFiles):
             done(error);
           },
         );
+        writing.add(write);
+        void write.finally(() => writing.delete(write));
       },
       _removeFile(_req, file, done) {
         const at = received.findIndex((u) => u.path === file.path);
