@@ -1,7 +1,11 @@
-// `npm run bench` (all) or `npm run bench -- <surge|ranking|fanout|pages>`: one JSON line per benchmark.
+// `npm run bench` (all) or `npm run bench -- <surge|ranking|fanout|pages|uploads>`: one JSON line per benchmark.
 // Each measures this machine's own limit in the same run, so `ratio` holds on a noisy machine.
 import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { bearer, countingSmtp, freshDatabase, median, peakRssMb, percentile, query, requireServer, seedChallenge, startApp, stopApp } from './support.mjs';
@@ -284,7 +288,79 @@ async function pages() {
   };
 }
 
-const benches = { surge, ranking, fanout, pages };
+/**
+ * Eight solvers uploading a 50 MB PDF each at the same moment (multipart `POST …/submissions`): peak RSS of the app
+ * and the seconds until all eight are stored, against a bare `node:http` server streaming the same eight bodies to disk;
+ * then the eight files downloaded at once from a freshly started app (its own peak RSS).
+ */
+async function uploads() {
+  const url = await freshDatabase(server, 'laurel_bench_uploads');
+  const dataDir = mkdtempSync(join(tmpdir(), 'laurel-bench-uploads-'));
+  const app = await startApp(url, { DATA_DIR: dataDir });
+  const size = 50 * 1000 * 1000;
+  const fields = [{ key: 'plan', label: 'Plan', type: 'file', required: true, accept: ['application/pdf'], maxBytes: 50 * 1024 * 1024 }];
+  const { challengeId } = await seedChallenge(url, { rubric: RUBRIC, fields });
+  const solvers = await query(url, `INSERT INTO users (email, name, password_hash, email_verified_at) SELECT 'u' || n || '@bench.example', 'U ' || n, 'x', now() FROM generate_series(1, 8) n RETURNING id`);
+  const pdf = new Blob([Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(size - 16, 0x20), Buffer.from('\n%%EOF\n')])]);
+  const idleRss = peakRssMb(app.pid);
+  const post = (target, headers = {}) => {
+    const form = new FormData();
+    form.set('title', 'Upload');
+    form.set('plan', pdf, 'plan.pdf');
+    return fetch(target, { method: 'POST', body: form, headers });
+  };
+  const started = Date.now();
+  const statuses = await Promise.all(solvers.map(async (s) => (await post(`${app.url}/api/v1/challenges/${challengeId}/submissions`, { authorization: `Bearer ${bearer(s.id)}` })).status));
+  const seconds = (Date.now() - started) / 1000;
+  const rss = peakRssMb(app.pid);
+  const [{ rows, bytes }] = await query(url, `SELECT count(*)::int AS rows, coalesce(sum(size), 0)::bigint AS bytes FROM submission_files`);
+  await stopApp(app);
+
+  // Downloads in a fresh process, so its peak RSS is theirs alone.
+  const reader = await startApp(url, { DATA_DIR: dataDir });
+  const files = await query(url, `SELECT f.id, f.submission_id, s.solver_id FROM submission_files f JOIN submissions s ON s.id = f.submission_id`);
+  const downloadStarted = Date.now();
+  const downloaded = await Promise.all(
+    files.map(async (f) => {
+      const response = await fetch(`${reader.url}/api/v1/submissions/${f.submission_id}/files/${f.id}`, { headers: { authorization: `Bearer ${bearer(f.solver_id)}` } });
+      let received = 0;
+      for await (const chunk of response.body) received += chunk.length;
+      return received;
+    }),
+  );
+  const downloadSeconds = (Date.now() - downloadStarted) / 1000;
+  const downloadRss = peakRssMb(reader.pid);
+  await stopApp(reader);
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-ceiling-'));
+  const bare = createServer((req, res) => {
+    const out = createWriteStream(join(dir, randomUUID()));
+    req.pipe(out).on('finish', () => res.writeHead(201).end());
+  });
+  await new Promise((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const ceilingStarted = Date.now();
+  await Promise.all(solvers.map(() => post(`http://127.0.0.1:${bare.address().port}/`)));
+  const ceilingSeconds = (Date.now() - ceilingStarted) / 1000;
+  await new Promise((resolve) => bare.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    bench: 'uploads',
+    uploads: solvers.length,
+    mb_each: size / 1e6,
+    seconds: Number(seconds.toFixed(1)),
+    ceiling_seconds: Number(ceilingSeconds.toFixed(1)),
+    ratio: Number((ceilingSeconds / seconds).toFixed(2)),
+    statuses: [...new Set(statuses)],
+    idle_rss_mb: idleRss,
+    rss_mb: rss,
+    download_seconds: Number(downloadSeconds.toFixed(1)),
+    download_rss_mb: downloadRss,
+    verified: { rows, bytes: Number(bytes), downloaded: downloaded.reduce((a, b) => a + b, 0), consistent: rows === solvers.length && Number(bytes) === size * solvers.length && downloaded.every((n) => n === size) },
+  };
+}
+
+const benches = { surge, ranking, fanout, pages, uploads };
 const selected = process.argv.slice(2).filter((name) => name in benches);
 for (const name of selected.length ? selected : Object.keys(benches)) {
   console.log(JSON.stringify(await benches[name]()));

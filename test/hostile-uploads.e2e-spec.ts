@@ -1,4 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { ADMIN_ENV, grantRoles, registerVerified, type TestAccount } from './support/accounts';
@@ -151,6 +154,81 @@ describe('hostile uploads', () => {
     const uploads = join(t.config.dataDir, 'uploads');
     const stored = readdirSync(uploads, { recursive: true }) as string[];
     expect(stored.every((path) => /^[0-9a-f-]{36}([\\/][0-9a-f-]{36})?$/.test(path))).toBe(true);
+  });
+
+  it('looks up the challenge and its form before accepting any part', async () => {
+    const manyFields = (request: ReturnType<typeof t.http.post>) => {
+      for (let i = 0; i < 250; i += 1) request.field(`f${i}`, 'x');
+      return request;
+    };
+    const unknown = await manyFields(t.http.post(`/api/v1/challenges/${randomUUID()}/submissions`).set(solvers[0].auth));
+    expect(unknown.status).toBe(404);
+    const manager = await registerVerified(t, 'uploads.closed@agency.example.gov');
+    await grantRoles(t, manager, ['manager']);
+    const draft = await t.http.post('/api/v1/challenges').set(manager.auth).send({ title: 'Not yet published' }).expect(201);
+    const unpublished = await manyFields(t.http.post(`/api/v1/challenges/${draft.body.id}/submissions`).set(solvers[0].auth));
+    expect(unpublished.status).toBe(404);
+  });
+
+  it('holds each part to its own field: a file over its field limit is 413, an answer over its length is 422', async () => {
+    const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(MB)]);
+    const tooBig = await upload('plan', big, 'plan.pdf');
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.errors).toEqual([{ field: 'answers.plan', message: `must be at most ${MB} bytes` }]);
+    const long = await t.http
+      .post(`/api/v1/challenges/${challengeId}/submissions`)
+      .set(solvers[0].auth)
+      .field('title', 'Long answer')
+      .field('summary', 'x'.repeat(300 * 1024));
+    expect(long.status).toBe(422);
+    expect(long.body.errors).toEqual([{ field: 'answers.summary', message: 'must be at most 20000 characters' }]);
+  });
+
+  it('answers 413 as soon as a file passes its field limit, without waiting for the rest of the body', async () => {
+    const server = t.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const boundary = '----laurel-early';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nEarly\r\n--${boundary}\r\nContent-Disposition: form-data; name="plan"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`;
+    const sending = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/api/v1/challenges/${challengeId}/submissions`,
+      headers: { ...solvers[0].auth, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + 50 * MB) },
+    });
+    const answered = new Promise<number | undefined>((resolve) => {
+      sending.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      sending.on('error', () => resolve(undefined));
+    });
+    sending.write(head);
+    sending.write(Buffer.alloc(2 * MB));
+    // The other 48 MB the request declares are never sent.
+    const status = await Promise.race([answered, new Promise((resolve) => setTimeout(() => resolve('no answer within 5 s'), 5_000))]);
+    sending.destroy();
+    expect(status).toBe(413);
+  });
+
+  it('leaves no file and no row when an entry is refused after one of its files was received', async () => {
+    const before = await counts();
+    const uploads = join(t.config.dataDir, 'uploads');
+    const stored = () => (existsSync(uploads) ? (readdirSync(uploads, { recursive: true }) as string[]).length : 0);
+    const storedBefore = stored();
+    const refused = await t.http
+      .post(`/api/v1/challenges/${challengeId}/submissions`)
+      .set(solvers[0].auth)
+      .field('title', 'Half an entry')
+      .field('summary', 'Two files, the second too large')
+      .attach('plan', Buffer.from('%PDF-1.4\n%%EOF\n'), 'plan.pdf')
+      .attach('picture', Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(2 * MB)]), 'picture.gif');
+    expect(refused.status).toBe(413);
+    expect(await counts()).toEqual(before);
+    expect(stored()).toBe(storedBefore);
+    const incoming = join(t.config.dataDir, 'incoming');
+    expect(existsSync(incoming) ? readdirSync(incoming) : []).toEqual([]);
   });
 
   it('answers malformed multipart with a 4xx problem, never a 5xx, and keeps nothing', async () => {

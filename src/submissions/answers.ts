@@ -15,6 +15,20 @@ export type Answers = Record<string, AnswerValue>;
 const DEFAULT_MAX_LENGTH: Partial<Record<FormField['type'], number>> = { text: 500, textarea: 20_000, url: 2000, email: 254 };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The most characters an answer to a (non-file) field may have. */
+export function answerMaxLength(field: FormField): number {
+  switch (field.type) {
+    case 'select':
+      return Math.max(0, ...(field.options ?? []).map((option) => option.length));
+    case 'number':
+      return 32;
+    case 'checkbox':
+      return 5;
+    default:
+      return field.maxLength ?? DEFAULT_MAX_LENGTH[field.type] ?? 0;
+  }
+}
+
 function isUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -37,7 +51,7 @@ function convert(field: FormField, raw: unknown): { value?: AnswerValue; error?:
     case 'email': {
       if (typeof raw !== 'string') return { error: 'must be text' };
       const value = field.type === 'textarea' ? raw.replace(/\r\n/g, '\n').trim() : raw.trim();
-      const limit = field.maxLength ?? DEFAULT_MAX_LENGTH[field.type]!;
+      const limit = answerMaxLength(field);
       if (value.length > limit) return { error: `must be at most ${limit} characters` };
       if (field.type === 'url' && !isUrl(value)) return { error: 'must be a web address starting with http:// or https://' };
       if (field.type === 'email' && !EMAIL.test(value)) return { error: 'must be an email address' };

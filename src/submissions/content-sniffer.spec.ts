@@ -1,4 +1,66 @@
-import { sanitizeFileName, sniffContentType } from './content-sniffer';
+import { deflateRawSync } from 'node:zlib';
+import { bufferSource, sanitizeFileName, sniffContentType } from './content-sniffer';
+
+const sniff = (bytes: Buffer) => sniffContentType(bufferSource(bytes));
+
+/** An ISO base media file's first box: `ftyp` with its major brand, minor version and compatible brands. */
+function ftyp(major: string, compatible: string[]): Buffer {
+  const box = Buffer.alloc(16 + 4 * compatible.length);
+  box.writeUInt32BE(box.length, 0);
+  box.write('ftyp', 4, 'latin1');
+  box.write(major, 8, 'latin1');
+  compatible.forEach((brand, i) => box.write(brand, 16 + 4 * i, 'latin1'));
+  return Buffer.concat([box, Buffer.from('\0\0\0\x08free', 'latin1')]);
+}
+
+/** A ZIP archive as Office and zip tools write it: local headers and data, then the central directory. */
+function zip(entries: Record<string, string>, { stored = false, comment = '' } = {}): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [entryName, text] of Object.entries(entries)) {
+    const name = Buffer.from(entryName, 'utf8');
+    const raw = Buffer.from(text, 'utf8');
+    const data = stored ? raw : deflateRawSync(raw);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(stored ? 0 : 8, 8);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(stored ? 0 : 8, 10);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += local.length + name.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Buffer.byteLength(comment), 20);
+  end.writeUInt16LE(centrals.length / 2, 8);
+  end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end, Buffer.from(comment)]);
+}
+
+const OOXML = 'application/vnd.openxmlformats-officedocument';
+const contentTypes = (overrides: Record<string, string>) =>
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
+  Object.entries(overrides).map(([part, type]) => `<Override PartName="${part}" ContentType="${type}"/>`).join('') +
+  '</Types>';
+const office = (part: string, type: string, extra: Record<string, string> = {}, options = {}) =>
+  zip({ '[Content_Types].xml': contentTypes({ [`/${part}`]: type }), '_rels/.rels': '<Relationships/>', [part]: '<x/>', ...extra }, options);
 
 describe('sniffContentType', () => {
   it.each([
@@ -7,19 +69,63 @@ describe('sniffContentType', () => {
     ['\xff\xd8\xff\xe0..JFIF', 'image/jpeg'],
     ['GIF89a....', 'image/gif'],
     ['RIFF\0\0\0\0WEBPVP8 ', 'image/webp'],
-    ['\0\0\0\x18ftypmp42', 'video/mp4'],
-    ['PK\x03\x04....[Content_Types].xml....word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
     ['PK\x03\x04....notes.txt', 'application/zip'],
-  ])('recognises %j', (content, type) => {
-    expect(sniffContentType(Buffer.from(content, 'latin1'))).toBe(type);
+  ])('recognises %j', async (content, type) => {
+    expect(await sniff(Buffer.from(content, 'latin1'))).toBe(type);
   });
 
-  it('does not recognise executables, scripts or text, whatever they are called', () => {
-    expect(sniffContentType(Buffer.from('MZ\x90\x00\x03', 'latin1'))).toBeUndefined();
-    expect(sniffContentType(Buffer.from('\x7fELF\x02\x01', 'latin1'))).toBeUndefined();
-    expect(sniffContentType(Buffer.from('#!/bin/sh\nrm -rf /'))).toBeUndefined();
-    expect(sniffContentType(Buffer.from('<html><script>'))).toBeUndefined();
-    expect(sniffContentType(Buffer.alloc(0))).toBeUndefined();
+  it('does not recognise executables, scripts or text, whatever they are called', async () => {
+    expect(await sniff(Buffer.from('MZ\x90\x00\x03', 'latin1'))).toBeUndefined();
+    expect(await sniff(Buffer.from('\x7fELF\x02\x01', 'latin1'))).toBeUndefined();
+    expect(await sniff(Buffer.from('#!/bin/sh\nrm -rf /'))).toBeUndefined();
+    expect(await sniff(Buffer.from('<html><script>'))).toBeUndefined();
+    expect(await sniff(Buffer.alloc(0))).toBeUndefined();
+  });
+
+  it('takes an ISO base media file as MP4 only when its major or a compatible brand is an MP4 brand', async () => {
+    expect(await sniff(ftyp('mp42', ['mp42', 'isom']))).toBe('video/mp4');
+    expect(await sniff(ftyp('isom', ['isom', 'iso2', 'avc1', 'mp41']))).toBe('video/mp4');
+    expect(await sniff(ftyp('avc1', []))).toBe('video/mp4');
+    expect(await sniff(ftyp('3gp5', ['3gp5', 'isom']))).toBe('video/mp4');
+    expect(await sniff(ftyp('heic', ['mif1', 'heic']))).toBeUndefined();
+    expect(await sniff(ftyp('avif', ['avif', 'mif1', 'miaf', 'MA1B']))).toBeUndefined();
+    expect(await sniff(ftyp('mif1', ['mif1', 'heic', 'iso8']))).toBeUndefined();
+    expect(await sniff(ftyp('qt  ', ['qt  ']))).toBeUndefined();
+    expect(await sniff(ftyp('M4A ', ['M4A ', 'mp42', 'isom']))).toBeUndefined();
+    expect(await sniff(Buffer.from('\0\0\0\x0cftypmp42', 'latin1'))).toBeUndefined();
+    expect(await sniff(Buffer.from('\0\0\x10\0ftypmp42\0\0\0\0', 'latin1'))).toBeUndefined();
+  });
+
+  it('takes a ZIP archive as DOCX, XLSX or PPTX only when [Content_Types].xml declares a main part that is present', async () => {
+    expect(await sniff(office('word/document.xml', `${OOXML}.wordprocessingml.document.main+xml`))).toBe(`${OOXML}.wordprocessingml.document`);
+    expect(await sniff(office('xl/workbook.xml', `${OOXML}.spreadsheetml.sheet.main+xml`))).toBe(`${OOXML}.spreadsheetml.sheet`);
+    expect(await sniff(office('ppt/presentation.xml', `${OOXML}.presentationml.presentation.main+xml`))).toBe(`${OOXML}.presentationml.presentation`);
+    expect(await sniff(office('word/document.xml', 'application/vnd.ms-word.document.macroEnabled.main+xml'))).toBe('application/zip');
+    expect(await sniff(office('word/document.xml', `${OOXML}.wordprocessingml.template.main+xml`))).toBe('application/zip');
+  });
+
+  it('reads stored parts, archive comments and central directories far from the end', async () => {
+    const docx = `${OOXML}.wordprocessingml.document`;
+    expect(await sniff(office('word/document.xml', `${docx}.main+xml`, {}, { stored: true }))).toBe(docx);
+    expect(await sniff(office('word/document.xml', `${docx}.main+xml`, {}, { comment: 'PK\x05\x06 made by a tool'.repeat(100) }))).toBe(docx);
+    const media = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`word/media/image-with-a-long-name-${i}.png`, '']));
+    const large = office('word/document.xml', `${docx}.main+xml`, media);
+    expect(large.length).toBeGreaterThan(64 * 1024);
+    expect(await sniff(large)).toBe(docx);
+  });
+
+  it('takes a ZIP archive that only looks like Office as a plain ZIP', async () => {
+    const wordFolder = zip({ '[Content_Types].xml': contentTypes({}), 'word/document.xml': '<x/>' });
+    const missingPart = zip({ '[Content_Types].xml': contentTypes({ '/word/document.xml': `${OOXML}.wordprocessingml.document.main+xml` }), 'word/other.xml': '<x/>' });
+    const namesInContent = zip({ 'notes.txt': `[Content_Types].xml word/document.xml ${OOXML}.wordprocessingml.document.main+xml` });
+    const noContentTypes = zip({ 'word/document.xml': '<x/>', '_rels/.rels': '<Relationships/>' });
+    for (const archive of [wordFolder, missingPart, namesInContent, noContentTypes]) expect(await sniff(archive)).toBe('application/zip');
+  });
+
+  it('judges an archive by its central directory, not by bytes after it', async () => {
+    const docx = office('word/document.xml', `${OOXML}.wordprocessingml.document.main+xml`);
+    const truncated = docx.subarray(0, docx.length - 30);
+    expect(await sniff(truncated)).toBe('application/zip');
   });
 });
 

@@ -1,10 +1,19 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+
+/** A stored file's bytes as a stream, and how many there are. */
+export interface StoredContent {
+  size: number;
+  stream: Readable;
+}
 
 /** Where uploaded files live; an object store can replace the local disk behind this interface. */
 export abstract class FileStorage {
-  abstract put(key: string, content: Buffer): Promise<void>;
-  abstract get(key: string): Promise<Buffer>;
+  /** Moves a checked temporary file (see IncomingFiles) into place under `key`. */
+  abstract put(key: string, incomingPath: string): Promise<void>;
+  abstract open(key: string): Promise<StoredContent>;
   abstract remove(key: string): Promise<void>;
 }
 
@@ -14,14 +23,23 @@ export class LocalFileStorage extends FileStorage {
     super();
   }
 
-  async put(key: string, content: Buffer): Promise<void> {
+  async put(key: string, incomingPath: string): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, content, { flag: 'wx', mode: 0o600 });
+    try {
+      await rename(incomingPath, path);
+    } catch (error) {
+      // DATA_DIR/uploads may be mounted from another file system than DATA_DIR/incoming.
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyFile(incomingPath, path);
+      await rm(incomingPath, { force: true });
+    }
   }
 
-  get(key: string): Promise<Buffer> {
-    return readFile(this.pathOf(key));
+  async open(key: string): Promise<StoredContent> {
+    const path = this.pathOf(key);
+    const { size } = await stat(path);
+    return { size, stream: createReadStream(path) };
   }
 
   async remove(key: string): Promise<void> {

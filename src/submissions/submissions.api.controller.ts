@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { BearerGuard, CurrentUser } from '../auth/guards';
 import type { User } from '../auth/user.entity';
 import { IdParam } from '../common/http/id-param.pipe';
 import { EntriesQueryDto, IneligibleDto, SubmissionBodyDto } from './dto/submission.dto';
-import { EntryFilesInterceptor, submissionInput } from './submission-request';
+import { entryBody } from './submission-request';
 import { challengeSummary, toReaderView, toSubmissionView } from './submission.view';
 import { SubmissionsService } from './submissions.service';
 import { sendFile } from './send-file';
@@ -21,9 +21,8 @@ export class SubmissionsApiController {
   @Post('challenges/:id/submissions')
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ type: SubmissionBodyDto })
-  @UseInterceptors(EntryFilesInterceptor)
   async create(@CurrentUser() user: User, @Param('id', IdParam) challengeId: string, @Req() req: Request) {
-    return toSubmissionView(await this.submissions.create(user, challengeId, await submissionInput(req, true)));
+    return toSubmissionView(await this.submissions.create(user, challengeId, entryBody(req, true)));
   }
 
   @Get('challenges/:id/submissions')
@@ -56,9 +55,8 @@ export class SubmissionsApiController {
   @Patch('submissions/:id')
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ type: SubmissionBodyDto })
-  @UseInterceptors(EntryFilesInterceptor)
   async update(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Req() req: Request) {
-    return toSubmissionView(await this.submissions.update(user, id, await submissionInput(req, false)));
+    return toSubmissionView(await this.submissions.update(user, id, entryBody(req, false)));
   }
 
   @Post('submissions/:id/withdraw')

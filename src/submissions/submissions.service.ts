@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { phaseStatusIn } from '../challenges/challenge-status';
@@ -13,7 +13,6 @@ import {
   ConflictError,
   NotAllowedError,
   NotFoundError,
-  PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationFailedError,
   type FieldError,
@@ -28,28 +27,30 @@ import { checkAnswers, type Answers, type FileAnswer } from './answers';
 import { judgeFileName, judgeMaySee } from './blind-judging';
 import { sanitizeFileName, sniffContentType } from './content-sniffer';
 import { authorInMetadata } from './file-metadata';
-import { FileStorage } from './file-storage';
+import { FileStorage, type StoredContent } from './file-storage';
+import { IncomingFiles, withFileSource, type IncomingFile } from './incoming-files';
+import type { EntryBody } from './submission-request';
 import { SubmissionFile } from './submission-file.entity';
 import { Submission, type SubmissionStatus } from './submission.entity';
 
-export interface Upload {
-  fieldKey: string;
+/** A file part of an entry, received into a temporary file for one of the form's file fields, within its maxBytes. */
+export interface ReceivedUpload extends IncomingFile {
+  field: FormField;
   originalName: string;
-  content: Buffer;
 }
 
 export interface SubmissionInput {
   title?: string;
   answers: Record<string, unknown>;
   submit: boolean;
-  uploads: Upload[];
+  uploads: ReceivedUpload[];
 }
 
 /** An upload that passed its checks and waits to be stored inside the transaction. */
 interface CheckedUpload {
   field: FormField;
   file: SubmissionFile;
-  content: Buffer;
+  path: string;
 }
 
 export interface Contributor {
@@ -82,7 +83,7 @@ export interface EntriesQuery extends PageQuery {
   phase?: number;
 }
 
-const TITLE_MAX = 200;
+export const TITLE_MAX = 200;
 
 /** Receipts read like CWS-2026-000123: the challenge's initials, the year, a platform-wide sequence number. */
 function receiptPrefix(challenge: Challenge, now: Date): string {
@@ -131,22 +132,31 @@ export class SubmissionsService {
     private readonly challenges: ChallengesService,
     private readonly outbox: OutboxService,
     private readonly storage: FileStorage,
+    private readonly incoming: IncomingFiles,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A solver's new entry (or draft). Everything is checked before anything is written; files included. */
-  async create(actor: User, challengeIdOrSlug: string, input: SubmissionInput): Promise<Submission> {
+  /**
+   * A solver's new entry (or draft). The body is read only after the actor may enter the challenge, under its form's
+   * limits; everything is checked before anything is written, files included.
+   */
+  async create(actor: User, challengeIdOrSlug: string, body: EntryBody): Promise<Submission> {
     this.assertVerified(actor);
     const challenge = await this.challenges.getVisible(actor, challengeIdOrSlug);
     this.assertEntrant(actor, challenge);
     const phase = challenge.currentPhase;
     this.assertOpen(challenge, phase);
     const previous = await this.entryRefusalOrPrevious(actor, challenge, phase);
-    const uploads = this.checkUploads(challenge, phase, input.uploads);
-    const { title, answers } = this.checkedEntry(phase, input.title, true, input.answers, uploads, {}, input.submit);
-    return this.writeWithFiles(uploads, () => this.insertEntry(challenge, phase, previous, actor, title ?? '', answers, input.submit ?? false, uploads));
+    const input = await body(phase.fields, this.incoming);
+    try {
+      const uploads = await this.checkUploads(challenge, input.uploads);
+      const { title, answers } = this.checkedEntry(phase, input.title, true, input.answers, uploads, {}, input.submit);
+      return await this.writeWithFiles(uploads, () => this.insertEntry(challenge, phase, previous, actor, title ?? '', answers, input.submit ?? false, uploads));
+    } finally {
+      await this.incoming.discard(input.uploads.map((u) => u.path));
+    }
   }
 
   /**
@@ -256,12 +266,22 @@ export class SubmissionsService {
   }
 
   /** The solver edits its entry while the challenge is open; the receipt stays. `submit` turns a draft into an entry. */
-  async update(actor: User, submissionId: string, input: SubmissionInput): Promise<Submission> {
+  async update(actor: User, submissionId: string, body: EntryBody): Promise<Submission> {
     const current = await this.ownEntry(actor, submissionId, 'change');
-    const challenge = current.challenge;
-    const phase = this.phaseOfEntry(challenge, current.submission);
-    this.assertOpen(challenge, phase);
-    const uploads = this.checkUploads(challenge, phase, input.uploads);
+    const phase = this.phaseOfEntry(current.challenge, current.submission);
+    this.assertOpen(current.challenge, phase);
+    const input = await body(phase.fields, this.incoming);
+    try {
+      return await this.updateWith(actor, current, phase, input);
+    } finally {
+      await this.incoming.discard(input.uploads.map((u) => u.path));
+    }
+  }
+
+  private async updateWith(actor: User, current: { submission: Submission; challenge: Challenge }, phase: Phase, input: SubmissionInput): Promise<Submission> {
+    const { challenge } = current;
+    const submissionId = current.submission.id;
+    const uploads = await this.checkUploads(challenge, input.uploads);
     const submitting = input.submit || current.submission.status === 'submitted';
     const keptFiles = Object.fromEntries(
       Object.entries(current.submission.answers).filter(([key, value]) => typeof value === 'object' && !uploads.some((u) => u.field.key === key)),
@@ -362,13 +382,13 @@ export class SubmissionsService {
   }
 
   /** A file of an entry, for those who may read the entry; judges get it as a numbered attachment, never an identifying one. */
-  async file(actor: Viewer, submissionId: string, fileId: string): Promise<{ file: SubmissionFile; content: Buffer; downloadName: string }> {
+  async file(actor: Viewer, submissionId: string, fileId: string): Promise<{ file: SubmissionFile; content: StoredContent; downloadName: string }> {
     const { role, challenge, submission } = await this.readable(actor, submissionId);
     const form = this.phaseOfEntry(challenge, submission);
     const file = await this.db.getRepository(SubmissionFile).findOneBy({ id: fileId, submissionId });
     if (!file || (role === 'judge' && !judgeMaySee(form, file.fieldKey))) throw new NotFoundError('file');
     const downloadName = role === 'judge' ? judgeFileName(form, file.fieldKey, file.contentType) : file.name;
-    return { file, content: await this.storage.get(file.storageKey), downloadName };
+    return { file, content: await this.storage.open(file.storageKey), downloadName };
   }
 
   async listMine(actor: User): Promise<{ submission: Submission; challenge: Challenge }[]> {
@@ -515,45 +535,40 @@ export class SubmissionsService {
     return title.length > TITLE_MAX ? [{ field: 'title', message: `must be at most ${TITLE_MAX} characters` }] : [];
   }
 
-  /** Size (413) and content (415) of every upload, judged by its bytes, before anything is stored. */
-  private checkUploads(challenge: Challenge, phase: Phase, uploads: Upload[]): CheckedUpload[] {
-    const errors: FieldError[] = [];
-    const seen = new Set<string>();
+  /**
+   * The content (415) of every upload, judged by its bytes before anything is stored. The body reader has already
+   * held each part to a file field of the form, one file each, within the field's maxBytes (413).
+   */
+  private async checkUploads(challenge: Challenge, uploads: ReceivedUpload[]): Promise<CheckedUpload[]> {
     const checked: CheckedUpload[] = [];
     for (const upload of uploads) {
-      const field = phase.fields.find((f) => f.key === upload.fieldKey && f.type === 'file');
-      const at = `answers.${upload.fieldKey}`;
-      if (!field) errors.push({ field: at, message: 'is not a file field of this challenge' });
-      else if (seen.has(field.key)) errors.push({ field: at, message: 'takes one file' });
-      if (!field || seen.has(field.key)) continue;
-      seen.add(field.key);
-      if (upload.content.length > (field.maxBytes ?? 0)) {
-        throw new PayloadTooLargeError(`${field.label} is larger than ${field.maxBytes} bytes.`, [{ field: at, message: `must be at most ${field.maxBytes} bytes` }]);
-      }
-      const contentType = sniffContentType(upload.content);
+      const { field } = upload;
+      const { contentType, author } = await withFileSource(upload.path, async (source) => {
+        const type = await sniffContentType(source);
+        return { contentType: type, author: type ? await authorInMetadata(type, source) : null };
+      });
       if (!contentType || !field.accept?.includes(contentType)) {
         throw new UnsupportedMediaTypeError(`${field.label} must be one of: ${field.accept?.join(', ')} (judged by the file's content, not its name).`, [
-          { field: at, message: 'is not an accepted type of file' },
+          { field: `answers.${field.key}`, message: 'is not an accepted type of file' },
         ]);
       }
       const id = randomUUID();
       checked.push({
         field,
-        content: upload.content,
+        path: upload.path,
         file: Object.assign(new SubmissionFile(), {
           id,
           fieldKey: field.key,
           name: sanitizeFileName(upload.originalName, contentType),
           contentType,
-          size: upload.content.length,
-          sha256: createHash('sha256').update(upload.content).digest('hex'),
-          authorInMetadata: authorInMetadata(contentType, upload.content),
+          size: upload.size,
+          sha256: upload.sha256,
+          authorInMetadata: author,
           storageKey: `${challenge.id}/${id}`,
           createdAt: this.clock.now(),
         }),
       });
     }
-    if (errors.length) throw new ValidationFailedError(errors);
     return checked;
   }
 
@@ -609,10 +624,10 @@ export class SubmissionsService {
     };
   }
 
-  /** Stores the checked files, then runs `write`; if it fails, the files are removed again. */
+  /** Moves the checked files into storage, then runs `write`; if it fails, the files are removed again. */
   private async writeWithFiles<T>(uploads: CheckedUpload[], write: () => Promise<T>): Promise<T> {
     try {
-      await Promise.all(uploads.map((u) => this.storage.put(u.file.storageKey, u.content)));
+      await Promise.all(uploads.map((u) => this.storage.put(u.file.storageKey, u.path)));
       return await write();
     } catch (error) {
       await Promise.all(uploads.map((u) => this.storage.remove(u.file.storageKey)));

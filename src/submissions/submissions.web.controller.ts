@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, SignedInGuard } from '../auth/guards';
@@ -14,7 +14,7 @@ import { pageLinks } from '../common/pagination';
 import { validateDto, validatePageQuery } from '../common/validation';
 import { EntriesQueryDto, IneligibleDto } from './dto/submission.dto';
 import { sendFile } from './send-file';
-import { EntryFilesInterceptor, submissionInput } from './submission-request';
+import { entryBody } from './submission-request';
 import { fieldsShownTo } from './blind-judging';
 import { toReaderView, toSubmissionView } from './submission.view';
 import type { Submission } from './submission.entity';
@@ -57,12 +57,11 @@ export class SubmissionsWebController {
   }
 
   @Post('challenges/:slug/enter')
-  @UseInterceptors(EntryFilesInterceptor)
   @FormView('submissions/form')
   async enter(@CurrentUser() user: User, @Param('slug') slug: string, @Req() req: Request, @Res() res: Response) {
     const challenge = await this.challenges.getVisible(user, slug);
     Object.assign(res.locals, this.formModel(challenge, user));
-    const submission = await this.submissions.create(user, challenge.id, await submissionInput(req, true));
+    const submission = await this.submissions.create(user, challenge.id, entryBody(req, true));
     res.redirect(303, `/submissions/${submission.id}?saved=${submission.status}`);
   }
 
@@ -78,12 +77,11 @@ export class SubmissionsWebController {
   }
 
   @Post('submissions/:id/edit')
-  @UseInterceptors(EntryFilesInterceptor)
   @FormView('submissions/form')
   async edit(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Req() req: Request, @Res() res: Response) {
     const { submission, challenge } = await this.submissions.ownEntry(user, id, 'change');
     Object.assign(res.locals, this.formModel(challenge, user, submission));
-    const updated = await this.submissions.update(user, id, await submissionInput(req, false));
+    const updated = await this.submissions.update(user, id, entryBody(req, false));
     res.redirect(303, `/submissions/${updated.id}?saved=${updated.status}`);
   }
 

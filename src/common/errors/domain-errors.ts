@@ -33,6 +33,12 @@ export class ValidationFailedError extends DomainError {
   }
 }
 
+/** A request the server cannot read (e.g. broken multipart); the detail says what is wrong with it. */
+export class MalformedRequestError extends DomainError {
+  readonly status = 400;
+  readonly code = 'malformed-request';
+}
+
 export class NotSignedInError extends DomainError {
   readonly status = 401;
   readonly code = 'not-signed-in';
