@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { memoryStorage } from 'multer';
 import { validateDto } from '../common/validation';
 import { SubmissionBodyDto } from './dto/submission.dto';
+import type { FormField } from '../challenges/challenge.entity';
 import type { SubmissionInput } from './submissions.service';
 
 /** Multipart parsing for entries: files stay in memory until checked; 50 MiB is the largest maxBytes a field may set. */
@@ -26,4 +27,14 @@ export async function submissionInput(req: Request, submitByDefault: boolean): P
   }
   const dto = await validateDto(SubmissionBodyDto, body);
   return { title: dto.title, submit: dto.submit ?? submitByDefault, answers: dto.answers ?? {}, uploads };
+}
+
+/**
+ * The entry page's input: a browser sends only the ticked checkboxes, and the page renders every checkbox field, so
+ * one that is absent was left unticked (on an edit too, where an absent answer would otherwise keep the old one).
+ */
+export async function pageSubmissionInput(req: Request, fields: FormField[], submitByDefault: boolean): Promise<SubmissionInput> {
+  const input = await submissionInput(req, submitByDefault);
+  const unticked = fields.filter((field) => field.type === 'checkbox' && !(field.key in input.answers)).map((field) => [field.key, 'false']);
+  return { ...input, answers: { ...input.answers, ...Object.fromEntries(unticked) } };
 }
