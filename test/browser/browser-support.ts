@@ -1,9 +1,13 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ARTIFACTS = resolve(process.cwd(), 'test/artifacts');
 const AXE_SOURCE = readFileSync(resolve(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');
+const UNREADABLE = 'body unreadable: ';
+const VNU_JAR = resolve(process.cwd(), 'node_modules/vnu-jar/build/dist/vnu.jar');
 
 /** Debian's Chromium, headless, with no network but loopback (never a downloaded browser). */
 export function launchChromium(): Promise<Browser> {
@@ -38,4 +42,48 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The HTML source of every document a set of pages loads (each navigation, a form re-rendered after an error, the
+ * target of a redirect), as the server sent it, for the Nu HTML Checker at the end of a test file.
+ */
+export class VisitedHtml {
+  private readonly documents: { name: string; html: Promise<string> }[] = [];
+
+  watch(page: Page): void {
+    page.on('response', (response) => {
+      const request = response.request();
+      if (request.resourceType() !== 'document' || request.frame() !== page.mainFrame()) return;
+      if (response.status() >= 300 && response.status() < 400) return;
+      if (!(response.headers()['content-type'] ?? '').startsWith('text/html')) return;
+      const path = new URL(response.url()).pathname;
+      this.documents.push({ name: `${String(this.documents.length + 1).padStart(3, '0')}${path.replace(/[^A-Za-z0-9]+/g, '-')}`, html: response.text().catch((error: Error) => `${UNREADABLE}${error.message}`) });
+    });
+  }
+
+  get count(): number {
+    return this.documents.length;
+  }
+
+  /** Runs vnu once over every collected document; returns its errors (not warnings) as "file:line: message". */
+  async validatorErrors(label: string): Promise<string[]> {
+    const dir = join(ARTIFACTS, `html-${label}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const unreadable: string[] = [];
+    for (const document of this.documents) {
+      const html = await document.html;
+      if (html.startsWith(UNREADABLE)) unreadable.push(`${document.name}: ${html}`);
+      else writeFileSync(join(dir, `${document.name}.html`), html);
+    }
+    const result = await promisify(execFile)('java', ['-jar', VNU_JAR, '--errors-only', '--format', 'json', dir], { maxBuffer: 64 * 1024 * 1024 }).catch(
+      (failure: { stdout?: string; stderr?: string; code?: number }) => {
+        if (failure.code !== 1) throw failure;
+        return { stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+      },
+    );
+    const { messages } = JSON.parse(result.stderr || '{"messages":[]}') as { messages: { type: string; url: string; lastLine?: number; message: string }[] };
+    return [...unreadable, ...messages.filter((m) => m.type === 'error').map((m) => `${m.url.split('/').pop()}:${m.lastLine ?? 0}: ${m.message}`)];
+  }
 }

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_ENV } from '../support/accounts';
 import { linkIn } from '../support/smtp-mailbox';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { accessibilityViolations, launchChromium, screenshot } from './browser-support';
+import { accessibilityViolations, launchChromium, screenshot, VisitedHtml } from './browser-support';
 
 const PASSWORD = 'a long passphrase for laurel';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
@@ -10,7 +10,8 @@ const utc = (date: Date) => date.toISOString().slice(0, 16);
 
 /**
  * The whole life cycle through pages only, as each person would: a manager, three solvers, three judges, an admin.
- * Every page visited is checked with axe-core (WCAG 2.1 A/AA) and for console errors (CSP violations show there).
+ * Every page visited is checked with axe-core (WCAG 2.1 A/AA) and for console errors (CSP violations show there),
+ * and the HTML of every document loaded goes through the Nu HTML Checker at the end.
  */
 describe('the life cycle in a browser', () => {
   let t: TestApp;
@@ -18,6 +19,7 @@ describe('the life cycle in a browser', () => {
   const contexts: BrowserContext[] = [];
   const violations: string[] = [];
   const consoleErrors: string[] = [];
+  const visited = new VisitedHtml();
 
   beforeAll(async () => {
     t = await startTestApp({ env: ADMIN_ENV, listen: true });
@@ -35,6 +37,7 @@ describe('the life cycle in a browser', () => {
     const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? true, viewport: { width: options.width ?? 1280, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
+    visited.watch(page);
     page.on('console', (message) => {
       // Script and CSP errors count; the browser's note about a deliberate 4xx form answer does not.
       if (message.type() === 'error' && !/responded with a status of 4\d\d/.test(message.text())) consoleErrors.push(`${page.url()}: ${message.text()}`);
@@ -367,5 +370,10 @@ describe('the life cycle in a browser', () => {
       expect(overflow).toBeLessThanOrEqual(376);
       expect(await accessibilityViolations(phone)).toEqual([]);
     }
+  });
+
+  it('sends valid HTML on every page it visited (Nu HTML Checker)', async () => {
+    expect(visited.count).toBeGreaterThan(60);
+    expect(await visited.validatorErrors('journey')).toEqual([]);
   });
 });
