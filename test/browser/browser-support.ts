@@ -25,14 +25,15 @@ interface AxeViolation {
 }
 
 /**
- * Runs axe-core in the page for WCAG 2.1 A and AA. The script is evaluated through the DevTools protocol, so the
+ * Runs axe-core in the page for WCAG 2.1 A and AA, and WCAG 2.2's target size (2.5.8: a target is at least 24 × 24 px,
+ * or spaced so that 24 px circles around the small ones do not overlap; inline links in text are exempt). The script is evaluated through the DevTools protocol, so the
  * page keeps its real Content-Security-Policy. Returns readable violations (empty when the page passes).
  */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = (await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> } }).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
     return result.violations;
   })) as AxeViolation[];
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
@@ -60,6 +61,17 @@ export class VisitedHtml {
       const path = new URL(response.url()).pathname;
       this.documents.push({ name: `${String(this.documents.length + 1).padStart(3, '0')}${path.replace(/[^A-Za-z0-9]+/g, '-')}`, html: response.text().catch((error: Error) => `${UNREADABLE}${error.message}`) });
     });
+  }
+
+  /** Every `<img>` without both a width and a height, so the page would shift as it loads. */
+  async imagesWithoutSize(): Promise<string[]> {
+    const found: string[] = [];
+    for (const document of this.documents) {
+      for (const [image] of (await document.html).matchAll(/<img\b[^>]*>/g)) {
+        if (!/\swidth="\d+"/.test(image) || !/\sheight="\d+"/.test(image)) found.push(`${document.name}: ${image}`);
+      }
+    }
+    return found;
   }
 
   get count(): number {

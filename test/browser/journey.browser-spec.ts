@@ -372,8 +372,9 @@ describe('the life cycle in a browser', () => {
     }
   });
 
-  it('sends valid HTML on every page it visited (Nu HTML Checker)', async () => {
+  it('sends valid HTML on every page it visited (Nu HTML Checker), images with their sizes', async () => {
     expect(visited.count).toBeGreaterThan(60);
     expect(await visited.validatorErrors('journey')).toEqual([]);
+    expect(await visited.imagesWithoutSize()).toEqual([]);
   });
 });

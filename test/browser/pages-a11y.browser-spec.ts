@@ -28,8 +28,9 @@ describe('public pages in Chromium', () => {
     await page.close();
   });
 
-  it('sends valid HTML on each of them (Nu HTML Checker)', async () => {
+  it('sends valid HTML on each of them (Nu HTML Checker), images with their sizes', async () => {
     expect(visited.count).toBe(4);
     expect(await visited.validatorErrors('public-pages')).toEqual([]);
+    expect(await visited.imagesWithoutSize()).toEqual([]);
   });
 });
