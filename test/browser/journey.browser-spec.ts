@@ -147,6 +147,9 @@ describe('the life cycle in a browser', () => {
     await manager.getByLabel('Judging ends (optional)').fill(utc(new Date(now.getTime() + 21 * 86400_000)));
     await look(manager, '06-challenge-timeline');
     await save(manager);
+    await manager.waitForURL(/\/edit\/phases/);
+    await look(manager, '06-challenge-phases');
+    await save(manager);
     await manager.getByLabel('Total prize amount').fill('30000');
     await manager.getByLabel('Number of winners').fill('3');
     await save(manager);
