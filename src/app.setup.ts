@@ -4,11 +4,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expressErrorHandler } from './common/errors/problem.filter';
 import { SESSION_COOKIE } from './auth/session.middleware';
 import { AnonymousPageCache } from './common/http/anonymous-page-cache';
 import { apiContentTypeMiddleware } from './common/http/api-content-type.middleware';
+import { installAssets } from './common/http/assets';
 import { TEMPLATES_DIR } from './common/paths';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
 import { createViewEngine } from './common/http/view-engine';
@@ -60,8 +61,7 @@ export function configureApp(nest: INestApplication, config: AppConfig): void {
   app.use(express.urlencoded({ extended: true, limit: JSON_BODY_LIMIT, parameterLimit: 2000 }));
   app.use(expressErrorHandler);
 
-  app.useStaticAssets(resolve(process.cwd(), 'node_modules/@uswds/uswds/dist'), { prefix: '/assets/uswds/', maxAge: '7d' });
-  app.useStaticAssets(join(TEMPLATES_DIR, 'static'), { prefix: '/assets/app/', maxAge: '1h' });
+  installAssets(app.getHttpAdapter().getInstance());
   const viewsDir = join(TEMPLATES_DIR, 'views');
   app.engine('hbs', createViewEngine(viewsDir));
   app.setBaseViewsDir(viewsDir);

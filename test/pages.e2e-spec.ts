@@ -51,7 +51,7 @@ describe('account pages', () => {
     expect(response.text).toContain('There is a problem');
     expect(response.text).toContain('href="#field-email"');
     expect(response.text).toMatch(/id="field-email"[^>]*aria-invalid="true"/s);
-    expect(response.text).toContain('aria-describedby=" error-email"');
+    expect(response.text).toContain('aria-describedby="error-email"');
     expect(response.text).toContain('value="Typed Name"');
     expect(response.text).not.toContain('short-secret');
     expect(await t.db.query(`SELECT 1 FROM users WHERE name = 'Typed Name'`)).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { ADMIN_ENV, grantRoles, PASSWORD, registerVerified, type TestAccount } from './support/accounts';
 import { BrowserSession } from './support/browser-session';
-import { HOUR, publishedChallenge } from './support/challenges';
+import { DAY, HOUR, publishedChallenge } from './support/challenges';
 import { FakeClock } from './support/fake-clock';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -69,6 +69,40 @@ describe('entry pages', () => {
     const mine = await solver.agent.get('/me/submissions').expect(200);
     expect(mine.text).toContain('My sensor');
     await t.mail.waitForMessageTo('grace@solvers.example', /Entry received/);
+  });
+
+  it('takes a ticked required checkbox and an unticked optional one as a browser sends them, on entry and on edit', async () => {
+    const withBoxes = await publishedChallenge(t, manager, new Date(clock.now().getTime() - 2 * DAY), {
+      title: 'Checkbox Terms Challenge',
+      fields: [
+        { key: 'terms', label: 'I accept the terms', type: 'checkbox', required: true },
+        { key: 'news', label: 'Send me news', type: 'checkbox', required: false },
+      ],
+    });
+    // A browser sends every hidden input of the form and only the ticked checkboxes.
+    const post = async (path: string, ticked: string[]) => {
+      const { page, action } = await entryForm(path);
+      let request = solver.agent.post(action).field('title', 'Boxes').field('submit', 'true');
+      const form = /<form[^>]+enctype="multipart\/form-data"[\s\S]*?<\/form>/.exec(page.text)![0];
+      for (const [, name, value] of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) request = request.field(name!, value!);
+      for (const name of ticked) request = request.field(name, 'true');
+      return request;
+    };
+    const created = await post(`/challenges/${withBoxes.slug}/enter`, ['terms', 'news']);
+    expect(created.status).toBe(303);
+    const entryPath = created.headers.location.split('?')[0];
+    expect((await solver.agent.get(entryPath).expect(200)).text).toMatch(/<dt>Send me news<\/dt>\s*<dd>Yes<\/dd>/);
+
+    const edited = await post(`${entryPath}/edit`, ['terms']);
+    expect(edited.status).toBe(303);
+    const entry = await solver.agent.get(entryPath).expect(200);
+    expect(entry.text).toMatch(/<dt>I accept the terms<\/dt>\s*<dd>Yes<\/dd>/);
+    expect(entry.text).toMatch(/<dt>Send me news<\/dt>\s*<dd>No<\/dd>/);
+
+    const refused = await post(`${entryPath}/edit`, []);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('href="#field-answers.terms"');
+    expect(refused.text).not.toMatch(/id="field-answers.terms"[^>]*checked/);
   });
 
   it('refuses a multipart post without the CSRF token', async () => {

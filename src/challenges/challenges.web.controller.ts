@@ -77,6 +77,6 @@ export class ChallengesWebController {
     const challenge = await this.challenges.getVisible(user, slug);
     if (slug !== challenge.slug) return res.redirect(301, `/challenges/${challenge.slug}`);
     const canManage = await this.challenges.isManager(user, challenge.id);
-    res.render('challenges/detail', { title: challenge.title, challenge: toChallengePage(challenge, this.clock.now()), canManage });
+    res.render('challenges/detail', { title: challenge.title, description: challenge.tagline, challenge: toChallengePage(challenge, this.clock.now()), canManage });
   }
 }

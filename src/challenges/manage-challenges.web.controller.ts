@@ -90,7 +90,7 @@ export class ManageChallengesWebController {
   @Get(':id/preview')
   async preview(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Res() res: Response) {
     const challenge = await this.challenges.getManaged(user, id);
-    res.render('challenges/detail', { title: `Preview: ${challenge.title}`, challenge: toChallengePage(challenge, this.clock.now()), preview: true, canManage: true });
+    res.render('challenges/detail', { title: `Preview: ${challenge.title}`, description: challenge.tagline, challenge: toChallengePage(challenge, this.clock.now()), preview: true, canManage: true });
   }
 
   /** One step of the form; the rubric and entry-form steps edit the phase `?phase=N` (the current one by default). */

@@ -48,7 +48,7 @@ export function entryBody(req: Request, submitByDefault: boolean): EntryBody {
 function receiveParts(req: Request, form: FormField[], incoming: IncomingFiles): Promise<ReceivedUpload[]> {
   const fileFields = new Map(form.filter((f) => f.type === 'file').map((f) => [f.key, f]));
   const answerFields = new Map(form.filter((f) => f.type !== 'file').map((f) => [f.key, f]));
-  // A checkbox sends a hidden "false" and the box under one name; title and submit come on top.
+  // Two parts per answer field at most, title and submit on top.
   const fields = 2 * answerFields.size + 2;
   const limits = {
     fields,
@@ -130,4 +130,17 @@ function refusal(error: unknown, answerFields: Map<string, FormField>): unknown 
   // A disk that fails is our problem (500); anything else busboy or the connection reports is a malformed body.
   if (error instanceof Error && !('syscall' in error)) return new MalformedRequestError(`The multipart body is not valid: ${error.message}.`);
   return error;
+}
+
+/**
+ * The entry page's body: a browser sends only the ticked checkboxes, and the page renders every checkbox field, so
+ * one that is absent was left unticked (on an edit too, where an absent answer would otherwise keep the old one).
+ */
+export function pageEntryBody(req: Request, submitByDefault: boolean): EntryBody {
+  const body = entryBody(req, submitByDefault);
+  return async (form, incoming) => {
+    const input = await body(form, incoming);
+    const unticked = form.filter((field) => field.type === 'checkbox' && !(field.key in input.answers)).map((field) => [field.key, 'false']);
+    return { ...input, answers: { ...input.answers, ...Object.fromEntries(unticked) } };
+  };
 }

@@ -14,7 +14,7 @@ import { pageLinks } from '../common/pagination';
 import { validateDto, validatePageQuery } from '../common/validation';
 import { EntriesQueryDto, IneligibleDto } from './dto/submission.dto';
 import { sendFile } from './send-file';
-import { entryBody } from './submission-request';
+import { pageEntryBody } from './submission-request';
 import { fieldsShownTo } from './blind-judging';
 import { toReaderView, toSubmissionView } from './submission.view';
 import type { Submission } from './submission.entity';
@@ -61,7 +61,7 @@ export class SubmissionsWebController {
   async enter(@CurrentUser() user: User, @Param('slug') slug: string, @Req() req: Request, @Res() res: Response) {
     const challenge = await this.challenges.getVisible(user, slug);
     Object.assign(res.locals, this.formModel(challenge, user));
-    const submission = await this.submissions.create(user, challenge.id, entryBody(req, true));
+    const submission = await this.submissions.create(user, challenge.id, pageEntryBody(req, true));
     res.redirect(303, `/submissions/${submission.id}?saved=${submission.status}`);
   }
 
@@ -81,7 +81,7 @@ export class SubmissionsWebController {
   async edit(@CurrentUser() user: User, @Param('id', IdParam) id: string, @Req() req: Request, @Res() res: Response) {
     const { submission, challenge } = await this.submissions.ownEntry(user, id, 'change');
     Object.assign(res.locals, this.formModel(challenge, user, submission));
-    const updated = await this.submissions.update(user, id, entryBody(req, false));
+    const updated = await this.submissions.update(user, id, pageEntryBody(req, false));
     res.redirect(303, `/submissions/${updated.id}?saved=${updated.status}`);
   }
 

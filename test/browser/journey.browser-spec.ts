@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_ENV } from '../support/accounts';
 import { linkIn } from '../support/smtp-mailbox';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { accessibilityViolations, launchChromium, screenshot } from './browser-support';
+import { accessibilityViolations, launchChromium, screenshot, VisitedHtml } from './browser-support';
 
 const PASSWORD = 'a long passphrase for laurel';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
@@ -10,7 +10,8 @@ const utc = (date: Date) => date.toISOString().slice(0, 16);
 
 /**
  * The whole life cycle through pages only, as each person would: a manager, three solvers, three judges, an admin.
- * Every page visited is checked with axe-core (WCAG 2.1 A/AA) and for console errors (CSP violations show there).
+ * Every page visited is checked with axe-core (WCAG 2.1 A/AA) and for console errors (CSP violations show there),
+ * and the HTML of every document loaded goes through the Nu HTML Checker at the end.
  */
 describe('the life cycle in a browser', () => {
   let t: TestApp;
@@ -18,6 +19,7 @@ describe('the life cycle in a browser', () => {
   const contexts: BrowserContext[] = [];
   const violations: string[] = [];
   const consoleErrors: string[] = [];
+  const visited = new VisitedHtml();
 
   beforeAll(async () => {
     t = await startTestApp({ env: ADMIN_ENV, listen: true });
@@ -35,6 +37,7 @@ describe('the life cycle in a browser', () => {
     const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? true, viewport: { width: options.width ?? 1280, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
+    visited.watch(page);
     page.on('console', (message) => {
       // Script and CSP errors count; the browser's note about a deliberate 4xx form answer does not.
       if (message.type() === 'error' && !/responded with a status of 4\d\d/.test(message.text())) consoleErrors.push(`${page.url()}: ${message.text()}`);
@@ -91,6 +94,14 @@ describe('the life cycle in a browser', () => {
   }
 
   const byId = (page: Page, id: string) => page.locator(`[id="${id}"]`);
+  /** Ticks or unticks an entry-form checkbox by its visible label, as a person does (USWDS hides the input itself). */
+  const toggle = (page: Page, key: string) => page.locator(`label[for="field-answers.${key}"]`).click();
+  /** The answers an entry page shows, label to text. */
+  const answersOn = async (page: Page): Promise<Record<string, string>> => {
+    const labels = await page.locator('.laurel-answers dt').allTextContents();
+    const texts = await page.locator('.laurel-answers dd').allTextContents();
+    return Object.fromEntries(labels.map((label, i) => [label.trim(), texts[i]!.trim()]));
+  };
   const save = (page: Page) => page.getByRole('button', { name: 'Save and continue' }).click();
 
   it('runs from sign-up to announced winners, accessible on every page', async () => {
@@ -136,6 +147,9 @@ describe('the life cycle in a browser', () => {
     await manager.getByLabel('Judging ends (optional)').fill(utc(new Date(now.getTime() + 21 * 86400_000)));
     await look(manager, '06-challenge-timeline');
     await save(manager);
+    await manager.waitForURL(/\/edit\/phases/);
+    await look(manager, '06-challenge-phases');
+    await save(manager);
     await manager.getByLabel('Total prize amount').fill('30000');
     await manager.getByLabel('Number of winners').fill('3');
     await save(manager);
@@ -164,6 +178,15 @@ describe('the life cycle in a browser', () => {
     await byId(manager, 'field-fields.1.type').selectOption('file');
     await manager.locator('label[for="fields-accept-1-0"]').click();
     await byId(manager, 'field-fields.1.maxBytes').fill('1');
+    await manager.getByRole('button', { name: 'Save draft' }).click();
+    await manager.waitForURL(/saved=1/);
+    await byId(manager, 'field-fields.2.label').fill('I accept the terms');
+    await byId(manager, 'field-fields.2.key').fill('terms');
+    await byId(manager, 'field-fields.2.type').selectOption('checkbox');
+    await manager.locator('label[for="fields-required-2"]').click();
+    await byId(manager, 'field-fields.3.label').fill('Send me news about this challenge');
+    await byId(manager, 'field-fields.3.key').fill('news');
+    await byId(manager, 'field-fields.3.type').selectOption('checkbox');
     await look(manager, '08-challenge-entry-form');
     await save(manager);
     await manager.getByLabel('Judges per entry').fill('2');
@@ -181,6 +204,7 @@ describe('the life cycle in a browser', () => {
     await look(manager, '11-manage-overview');
 
     // Three solvers enter through the generated form: one by keyboard, one with a file, one without JavaScript.
+    // The terms checkbox is required and the news one optional: ticked, unticked, and re-shown after an error.
     const list = await person();
     await list.goto(url('/'));
     await look(list, '12-challenge-list');
@@ -203,18 +227,40 @@ describe('the life cycle in a browser', () => {
         await solver.page.keyboard.type('Blinking crossing posts');
         await solver.page.keyboard.press('Tab');
         await solver.page.keyboard.type('Solar posts that blink when someone steps onto the crossing.');
+        await tabTo(solver.page, '[id="field-answers.terms"]');
+        await solver.page.keyboard.press('Space');
         await tabTo(solver.page, 'button[value="true"]');
         await solver.page.keyboard.press('Enter');
       } else {
         await solver.page.getByLabel('Title of your entry').fill(i === 1 ? 'Radar on every corner' : 'Painted warning lines');
         await solver.page.getByLabel('Summary').fill(i === 1 ? 'A cheap radar that warns drivers.' : 'Reflective paint that glows at night.');
-        if (i === 1) await solver.page.setInputFiles('[id="field-answers.plan"]', { name: 'radar-plan.pdf', mimeType: 'application/pdf', buffer: PDF });
+        if (i === 1) {
+          await toggle(solver.page, 'news');
+          await solver.page.getByRole('button', { name: 'Submit entry' }).click();
+          await solver.page.locator('#error-summary a[href="#field-answers.terms"]').waitFor();
+          expect(await solver.page.locator('[id="error-terms"]').textContent()).toContain('must be checked');
+          expect(await solver.page.getByLabel('Summary').inputValue()).toBe('A cheap radar that warns drivers.');
+          expect(await solver.page.getByLabel('Send me news about this challenge').isChecked()).toBe(true);
+          expect(await solver.page.getByLabel('I accept the terms').isChecked()).toBe(false);
+          await look(solver.page, '14-entry-form-errors');
+          await solver.page.setInputFiles('[id="field-answers.plan"]', { name: 'radar-plan.pdf', mimeType: 'application/pdf', buffer: PDF });
+        }
+        await toggle(solver.page, 'terms');
         await solver.page.getByRole('button', { name: 'Submit entry' }).click();
       }
       await solver.page.getByText('Entry submitted').waitFor();
       if (i === 1) await look(solver.page, '15-entry-submitted');
+      await expect(answersOn(solver.page)).resolves.toMatchObject({ 'I accept the terms': 'Yes', 'Send me news about this challenge': i === 1 ? 'Yes' : 'No' });
       await t.mail.waitForMessageTo(solver.email, /Entry received/);
     }
+    // Pat edits the entry, unticks the news checkbox and leaves the terms ticked.
+    await solvers[1].page.getByRole('link', { name: 'Edit your entry' }).click();
+    expect(await solvers[1].page.getByLabel('I accept the terms').isChecked()).toBe(true);
+    expect(await solvers[1].page.getByLabel('Send me news about this challenge').isChecked()).toBe(true);
+    await toggle(solvers[1].page, 'news');
+    await solvers[1].page.getByRole('button', { name: 'Submit entry' }).click();
+    await solvers[1].page.getByText('Entry submitted').waitFor();
+    await expect(answersOn(solvers[1].page)).resolves.toMatchObject({ 'I accept the terms': 'Yes', 'Send me news about this challenge': 'No' });
     await solvers[0].page.goto(url('/me/submissions'));
     await look(solvers[0].page, '16-my-entries');
 
@@ -327,5 +373,11 @@ describe('the life cycle in a browser', () => {
       expect(overflow).toBeLessThanOrEqual(376);
       expect(await accessibilityViolations(phone)).toEqual([]);
     }
+  });
+
+  it('sends valid HTML on every page it visited (Nu HTML Checker), images with their sizes', async () => {
+    expect(visited.count).toBeGreaterThan(60);
+    expect(await visited.validatorErrors('journey')).toEqual([]);
+    expect(await visited.imagesWithoutSize()).toEqual([]);
   });
 });

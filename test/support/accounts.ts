@@ -1,5 +1,5 @@
 import { linkIn } from './smtp-mailbox';
-import { TEST_PUBLIC_URL, type TestApp } from './test-app';
+import type { TestApp } from './test-app';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -15,7 +15,7 @@ export interface TestAccount {
 export async function registerVerified(t: TestApp, email: string, name = email.split('@')[0]): Promise<TestAccount> {
   const registered = await t.http.post('/api/v1/auth/register').send({ email, password: PASSWORD, name }).expect(201);
   const mail = await t.mail.waitForMessageTo(email, /confirm your email/i);
-  const token = new URL(linkIn(mail, `${TEST_PUBLIC_URL}/verify-email?token=`)).searchParams.get('token');
+  const token = new URL(linkIn(mail, `${t.config.publicUrl}/verify-email?token=`)).searchParams.get('token');
   await t.http.post('/api/v1/auth/verify-email').send({ token }).expect(200);
   const signedIn = await t.http.post('/api/v1/auth/token').send({ email, password: PASSWORD }).expect(200);
   const bearer = signedIn.body.accessToken as string;

@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { formatDateTime, formatMoney } from '../format';
+import { assetUrl } from './assets';
 
 type ViewCallback = (error: Error | null, html?: string) => void;
 
@@ -35,6 +36,14 @@ export function createViewEngine(viewsDir: string) {
   handlebars.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
   handlebars.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   handlebars.registerHelper('inc', (value: unknown) => Number(value) + 1);
+  // `aria-describedby` from (condition, id) pairs, left out entirely when no condition holds: an empty one is invalid HTML.
+  handlebars.registerHelper('describedby', (...args: unknown[]) => {
+    const pairs = args.slice(0, -1);
+    const ids: string[] = [];
+    for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i]) ids.push(String(pairs[i + 1]));
+    return ids.length ? new handlebars.SafeString(` aria-describedby="${handlebars.escapeExpression(ids.join(' '))}"`) : '';
+  });
+  handlebars.registerHelper('asset', (path: unknown) => assetUrl(String(path)));
   handlebars.registerHelper('encode', (value: unknown) => encodeURIComponent(String(value ?? '')));
 
   const cache = new Map<string, Handlebars.TemplateDelegate>();
