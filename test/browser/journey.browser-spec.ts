@@ -312,6 +312,14 @@ describe('the life cycle in a browser', () => {
         if (i === 0 && n === 0) await look(judge.page, '22-scorecard');
         const title = (await judge.page.locator('h1').textContent()) ?? '';
         const impact = title.includes('Blinking') ? 9 : title.includes('Radar') ? 7 : 4;
+        if (title.includes('Radar')) {
+          // Blind judging: Pat's PDF is "Attachment 1" on the page and in the download, never its file name.
+          const attachment = judge.page.getByRole('link', { name: /^Attachment 1 \(PDF, \d+ (bytes|KB)\)$/ });
+          await attachment.waitFor();
+          expect(await judge.page.content()).not.toMatch(/radar-plan|Pat Pdf|pat@solvers/);
+          const download = await judge.page.request.get(url((await attachment.getAttribute('href'))!));
+          expect(download.headers()['content-disposition']).toMatch(/filename="Attachment 1\.pdf"/);
+        }
         await byId(judge.page, 'field-scores.impact').fill(String(impact - i));
         await byId(judge.page, 'field-scores.cost').fill('3');
         await judge.page.getByLabel('Feedback for the solver').fill(`Judge ${judge.name} thinks "${title}" is promising.`);
