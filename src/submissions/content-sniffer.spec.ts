@@ -1,4 +1,4 @@
-import { deflateRawSync } from 'node:zlib';
+import { zipOf as zip } from '../../test/support/office-files';
 import { bufferSource, sanitizeFileName, sniffContentType } from './content-sniffer';
 
 const sniff = (bytes: Buffer) => sniffContentType(bufferSource(bytes));
@@ -11,46 +11,6 @@ function ftyp(major: string, compatible: string[]): Buffer {
   box.write(major, 8, 'latin1');
   compatible.forEach((brand, i) => box.write(brand, 16 + 4 * i, 'latin1'));
   return Buffer.concat([box, Buffer.from('\0\0\0\x08free', 'latin1')]);
-}
-
-/** A ZIP archive as Office and zip tools write it: local headers and data, then the central directory. */
-function zip(entries: Record<string, string>, { stored = false, comment = '' } = {}): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [entryName, text] of Object.entries(entries)) {
-    const name = Buffer.from(entryName, 'utf8');
-    const raw = Buffer.from(text, 'utf8');
-    const data = stored ? raw : deflateRawSync(raw);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(stored ? 0 : 8, 8);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(stored ? 0 : 8, 10);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Buffer.byteLength(comment), 20);
-  end.writeUInt16LE(centrals.length / 2, 8);
-  end.writeUInt16LE(centrals.length / 2, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end, Buffer.from(comment)]);
 }
 
 const OOXML = 'application/vnd.openxmlformats-officedocument';

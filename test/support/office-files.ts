@@ -1,18 +1,18 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 
-/** A ZIP archive of `entries` (deflated), as Office writes its OOXML files. */
-export function zipOf(entries: Record<string, string>): Buffer {
+/** A ZIP archive of `entries`, as Office and zip tools write it: deflated (or stored), then the central directory and its comment. */
+export function zipOf(entries: Record<string, string>, { stored = false, comment = '' } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [name, text] of Object.entries(entries)) {
     const raw = Buffer.from(text, 'utf8');
-    const data = deflateRawSync(raw);
+    const data = stored ? raw : deflateRawSync(raw);
     const fileName = Buffer.from(name, 'utf8');
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(stored ? 0 : 8, 8);
     local.writeUInt32LE(crc32(raw), 14);
     local.writeUInt32LE(data.length, 18);
     local.writeUInt32LE(raw.length, 22);
@@ -21,7 +21,7 @@ export function zipOf(entries: Record<string, string>): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(stored ? 0 : 8, 10);
     central.writeUInt32LE(crc32(raw), 16);
     central.writeUInt32LE(data.length, 20);
     central.writeUInt32LE(raw.length, 24);
@@ -38,7 +38,8 @@ export function zipOf(entries: Record<string, string>): Buffer {
   end.writeUInt16LE(Object.keys(entries).length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  end.writeUInt16LE(Buffer.byteLength(comment), 20);
+  return Buffer.concat([...locals, directory, end, Buffer.from(comment)]);
 }
 
 /** A minimal Word document whose core properties name `creator` and `lastModifiedBy` (when given). */
