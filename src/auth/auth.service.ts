@@ -87,6 +87,11 @@ export class AuthService {
     return users.save(user);
   }
 
+  /** The person proved the address some other way (they followed a link sent to it), inside the caller's transaction. */
+  async markVerified(tx: EntityManager, userId: string): Promise<void> {
+    await tx.getRepository(User).update({ id: userId, emailVerifiedAt: IsNull() }, { emailVerifiedAt: this.clock.now() });
+  }
+
   accountExists(email: string): Promise<boolean> {
     return this.db.getRepository(User).existsBy({ email });
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock } from '../common/clock';
 import { NotAllowedError, NotFoundError, ValidationFailedError } from '../common/errors/domain-errors';
 import { pageOf, type Page, type PageQuery } from '../common/pagination';
@@ -35,6 +35,17 @@ export class UsersService implements OnApplicationBootstrap {
       [adminEmail, await this.hasher.hash(adminPassword), now],
     );
     if (created.length > 0) this.logger.log(`created the first admin account ${adminEmail}`);
+  }
+
+  /** An account by its address, for other modules (adding a co-manager, inviting a judge), in the caller's transaction. */
+  byEmail(db: EntityManager, email: string): Promise<User | null> {
+    return db.getRepository(User).findOneBy({ email });
+  }
+
+  /** Accounts by id, for other modules' lists (a challenge's managers). */
+  async byIds(db: EntityManager, ids: string[]): Promise<Map<string, User>> {
+    const users = ids.length ? await db.getRepository(User).findBy({ id: In(ids) }) : [];
+    return new Map(users.map((u) => [u.id, u]));
   }
 
   /** The user behind a bearer token, unless the password changed since the token was issued. */

@@ -15,13 +15,16 @@ import { JudgingService } from '../judging/judging.service';
 import { SubmissionsService, type Contributor } from '../submissions/submissions.service';
 import type { Ranking } from '../judging/ranking';
 import { JobQueue } from '../notifications/job-queue';
-import { OUTBOX_QUEUE, OutboxService, type MessageRequest } from '../notifications/outbox.service';
+import { OutboxService, type MessageRequest } from '../notifications/outbox.service';
 import { Award } from './award.entity';
 import type { AwardInputDto, SelectAwardsDto } from './dto/awards.dto';
 
 const FANOUT_QUEUE = 'announcement-fanout';
 const FANOUT_BATCH = 500;
 const PLACE_TITLES = ['First prize', 'Second prize', 'Third prize', 'Fourth prize', 'Fifth prize'];
+
+/** The dedupe key prefixes of an announcement's messages. */
+const announcementKeys = (challenge: Challenge) => [`award-winner:${challenge.id}:`, `contributor-feedback:${challenge.id}:`];
 
 export interface AwardRow {
   award: Award;
@@ -149,34 +152,18 @@ export class AwardsService implements OnApplicationBootstrap {
   /** How the announcement's messages are doing: expected, queued, sent, failed (with reasons). */
   async delivery(actor: User, challengeId: string): Promise<Delivery> {
     const challenge = await this.challenges.getManaged(actor, challengeId);
-    const [{ expected }]: { expected: number }[] = await this.db.query(
-      `SELECT count(*)::int AS expected FROM submissions WHERE phase_id = $1 AND (status = 'submitted' OR (status = 'withdrawn' AND receipt IS NOT NULL))`,
-      [challenge.finalPhase.id],
-    );
+    const expected = await this.submissions.contributorCount(this.db.manager, challenge.finalPhase.id);
     if (!challenge.announcedAt) return { expected, queued: 0, sent: 0, failed: 0, failures: [] };
-    const rows: { status: string; n: number }[] = await this.db.query(
-      `SELECT status, count(*)::int AS n FROM outbox_messages WHERE dedupe_key LIKE $1 OR dedupe_key LIKE $2 GROUP BY status`,
-      [`award-winner:${challenge.id}:%`, `contributor-feedback:${challenge.id}:%`],
-    );
-    const count = (status: string) => rows.find((r) => r.status === status)?.n ?? 0;
-    const failures: { recipient: string; template: string; last_error: string | null }[] = await this.db.query(
-      `SELECT recipient, template, last_error FROM outbox_messages WHERE status = 'failed' AND (dedupe_key LIKE $1 OR dedupe_key LIKE $2) ORDER BY created_at LIMIT 100`,
-      [`award-winner:${challenge.id}:%`, `contributor-feedback:${challenge.id}:%`],
-    );
+    const { counts, failures } = await this.outbox.progress(this.db.manager, announcementKeys(challenge));
+    const count = (status: string) => counts[status] ?? 0;
     const written = count('queued') + count('sent') + count('failed');
-    return { expected, queued: count('queued') + Math.max(0, expected - written), sent: count('sent'), failed: count('failed'), failures: failures.map((f) => ({ recipient: f.recipient, template: f.template, error: f.last_error })) };
+    return { expected, queued: count('queued') + Math.max(0, expected - written), sent: count('sent'), failed: count('failed'), failures };
   }
 
   /** Sends failed announcement messages again (same rows, same Message-IDs). */
   async retryFailed(actor: User, challengeId: string): Promise<number> {
     const challenge = await this.challenges.getManaged(actor, challengeId);
-    const failed: { id: string }[] = await this.db.query(
-      `UPDATE outbox_messages SET status = 'queued', last_error = NULL
-       WHERE status = 'failed' AND (dedupe_key LIKE $1 OR dedupe_key LIKE $2) RETURNING id`,
-      [`award-winner:${challenge.id}:%`, `contributor-feedback:${challenge.id}:%`],
-    );
-    if (failed.length) await this.jobs.boss.retry(OUTBOX_QUEUE, failed.map((f) => f.id));
-    return failed.length;
+    return this.outbox.retryFailed(this.db.manager, announcementKeys(challenge));
   }
 
   /** The public winners list, once announced (404 before, like anything not yet public). */
@@ -196,13 +183,10 @@ export class AwardsService implements OnApplicationBootstrap {
   private async rowsOf(challengeId: string): Promise<AwardRow[]> {
     const awards = await this.db.getRepository(Award).find({ where: { challengeId }, order: { kind: 'DESC', place: 'ASC' } });
     if (!awards.length) return [];
-    const entries: { id: string; title: string; name: string }[] = await this.db.query(
-      `SELECT s.id, s.title, u.name FROM submissions s JOIN users u ON u.id = s.solver_id WHERE s.id = ANY($1)`,
-      [awards.map((a) => a.submissionId)],
-    );
+    const credits = await this.submissions.creditsOf(this.db.manager, awards.map((a) => a.submissionId));
     return awards.map((award) => {
-      const entry = entries.find((e) => e.id === award.submissionId)!;
-      return { award, entryTitle: entry.title, solverName: entry.name };
+      const credit = credits.get(award.submissionId)!;
+      return { award, entryTitle: credit.title, solverName: credit.solverName };
     });
   }
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { User } from '../auth/user.entity';
+import type { User } from '../auth/user.entity';
+import { UsersService } from '../auth/users.service';
 import { AuditService, type AuditEntryView } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { normalizeAmount } from '../common/money';
@@ -50,6 +51,7 @@ export class ChallengesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly users: UsersService,
   ) {
     this.publicCache = new TtlCache(clock, 2000, 200);
     this.agencyCache = new TtlCache(clock, 30_000, 1);
@@ -288,12 +290,9 @@ export class ChallengesService {
 
   async managers(actor: User, idOrSlug: string): Promise<ManagerView[]> {
     const challenge = await this.getManaged(actor, idOrSlug);
-    const rows: { user_id: string; name: string; email: string; role: string; added_at: Date }[] = await this.db.query(
-      `SELECT m.user_id, u.name, u.email, m.role, m.added_at FROM challenge_managers m JOIN users u ON u.id = m.user_id
-       WHERE m.challenge_id = $1 ORDER BY m.role DESC, m.added_at`,
-      [challenge.id],
-    );
-    return rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, role: r.role, addedAt: r.added_at.toISOString() }));
+    const managers = await this.db.getRepository(ChallengeManager).find({ where: { challengeId: challenge.id }, order: { role: 'DESC', addedAt: 'ASC' } });
+    const users = await this.users.byIds(this.db.manager, managers.map((m) => m.userId));
+    return managers.map((m) => ({ userId: m.userId, name: users.get(m.userId)!.name, email: users.get(m.userId)!.email, role: m.role, addedAt: m.addedAt.toISOString() }));
   }
 
   /** The owner (or an admin) adds a co-manager by the email address of an existing account. */
@@ -301,7 +300,7 @@ export class ChallengesService {
     await this.db.transaction(async (tx) => {
       const challenge = await this.lockForManager(tx, actor, idOrSlug);
       this.assertOwner(actor, challenge);
-      const user = await tx.getRepository(User).findOneBy({ email });
+      const user = await this.users.byEmail(tx, email);
       if (!user) throw ValidationFailedError.field('email', 'has no Laurel account yet; ask them to sign up first');
       const added = await tx.query(
         `INSERT INTO challenge_managers (challenge_id, user_id, role, added_at) VALUES ($1, $2, 'co-manager', $3)

@@ -4,7 +4,8 @@ import { randomInt } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { hashSecretToken, newSecretToken } from '../auth/secret-token';
-import { User } from '../auth/user.entity';
+import type { User } from '../auth/user.entity';
+import { UsersService } from '../auth/users.service';
 import { phaseStatusIn, statusOf } from '../challenges/challenge-status';
 import type { Challenge } from '../challenges/challenge.entity';
 import { ChallengesService } from '../challenges/challenges.service';
@@ -76,6 +77,7 @@ export class JudgingService implements OnModuleInit {
     private readonly challenges: ChallengesService,
     private readonly submissions: SubmissionsService,
     private readonly auth: AuthService,
+    private readonly users: UsersService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -84,11 +86,11 @@ export class JudgingService implements OnModuleInit {
 
   /** Judges read the entries assigned to them and those entries' earlier entries (nothing else), through the submissions module's checks. */
   onModuleInit(): void {
-    this.submissions.registerJudgeReader(async (actor, submission) => {
+    this.submissions.registerJudgeReader(async (actor, submission, laterEntryIds) => {
       const rows: unknown[] = await this.db.query(
-        `SELECT 1 FROM assignments a JOIN judges j ON j.id = a.judge_id JOIN submissions s ON s.id = a.submission_id
-         WHERE (a.submission_id = $1 OR s.previous_submission_id = $1) AND j.user_id = $2 AND j.status = 'accepted' AND a.status <> 'recused' LIMIT 1`,
-        [submission.id, actor.id],
+        `SELECT 1 FROM assignments a JOIN judges j ON j.id = a.judge_id
+         WHERE a.submission_id = ANY($1) AND j.user_id = $2 AND j.status = 'accepted' AND a.status <> 'recused' LIMIT 1`,
+        [[submission.id, ...laterEntryIds], actor.id],
       );
       return rows.length > 0;
     });
@@ -108,7 +110,7 @@ export class JudgingService implements OnModuleInit {
       const judge = existing ?? judges.create({ challengeId: challenge.id, email, userId: null });
       Object.assign(judge, { name: name ?? existing?.name ?? '', status: 'invited', invitationHash: hash, invitedAt: this.clock.now(), respondedAt: null });
       await judges.save(judge);
-      const account = await tx.getRepository(User).findOneBy({ email });
+      const account = await this.users.byEmail(tx, email);
       await this.outbox.enqueue(tx, [
         {
           template: 'judge-invitation',
@@ -207,11 +209,11 @@ export class JudgingService implements OnModuleInit {
         throw ValidationFailedError.field('password', 'is required to create your account (or sign in first)');
       }
       if (judge.status === 'accepted' && judge.userId === user.id) return { judge, user, created };
-      const submitted = await tx.getRepository(Submission).existsBy({ challengeId: judge.challengeId, solverId: user.id, status: 'submitted' });
+      const submitted = await this.submissions.hasSubmittedEntry(tx, judge.challengeId, user.id);
       if (submitted) throw new ConflictError('You have an entry in this challenge, so you cannot judge it.', 'own-entry');
       Object.assign(judge, { status: 'accepted', userId: user.id, name: judge.name || user.name, respondedAt: this.clock.now() });
       await tx.getRepository(Judge).save(judge);
-      if (!user.emailVerifiedAt) await tx.getRepository(User).update(user.id, { emailVerifiedAt: this.clock.now() });
+      await this.auth.markVerified(tx, user.id);
       await this.audit.record(tx, { challengeId: judge.challengeId, actorId: user.id, action: 'judge.accepted', after: { judgeId: judge.id } });
       return { judge, user, created };
     });
@@ -232,12 +234,9 @@ export class JudgingService implements OnModuleInit {
     const phase = this.challenges.phaseOf(challenge, phaseNumber);
     const judge = await this.judgeOf(actor, challenge.id);
     if (!judge && !(await this.challenges.isManager(actor, challenge.id))) throw new NotAllowedError('Only this challenge\'s judges can see its entries.');
-    const rows: { id: string; title: string; conflicted: boolean }[] = await this.db.query(
-      `SELECT s.id, s.title, EXISTS (SELECT 1 FROM conflicts c WHERE c.submission_id = s.id AND c.judge_id = $2) AS conflicted
-       FROM submissions s WHERE s.phase_id = $1 AND s.status = 'submitted' AND s.ineligible_at IS NULL ORDER BY s.submitted_at, s.id`,
-      [phase.id, judge?.id ?? null],
-    );
-    return { challenge, phase, entries: rows };
+    const entries = await this.submissions.eligibleEntries(this.db.manager, phase.id);
+    const conflicted = new Set(judge ? (await this.db.getRepository(Conflict).findBy({ judgeId: judge.id })).map((c) => c.submissionId) : []);
+    return { challenge, phase, entries: entries.map((e) => ({ id: e.id, title: e.title, conflicted: conflicted.has(e.id) })) };
   }
 
   /** A judge declares a conflict for itself; a manager may record one for any judge of the panel. */
@@ -246,7 +245,7 @@ export class JudgingService implements OnModuleInit {
     const isManager = await this.challenges.isManager(actor, challenge.id);
     const judge = judgeId && isManager ? await this.db.getRepository(Judge).findOneBy({ id: judgeId, challengeId: challenge.id }) : await this.judgeOf(actor, challenge.id);
     if (!judge) throw judgeId ? new NotFoundError('judge') : new NotAllowedError('Only this challenge\'s judges can declare conflicts.');
-    const submission = await this.db.getRepository(Submission).findOneBy({ id: submissionId, challengeId: challenge.id });
+    const submission = await this.submissions.entryOf(this.db.manager, challenge.id, submissionId);
     if (!submission) throw ValidationFailedError.field('submissionId', 'is not an entry of this challenge');
     const conflict = await this.db.transaction(async (tx) => {
       await this.submissions.lockForJudging(tx, submission.id);
@@ -268,15 +267,12 @@ export class JudgingService implements OnModuleInit {
       const phase = this.challenges.phaseOf(challenge, phaseNumber);
       const status = this.phaseStatus(challenge, phase);
       if (status !== 'closed') throw new ConflictError(`Judging starts after entries close; this ${phaseNumber ? 'phase' : 'challenge'} is ${status}.`, 'not-closed');
-      const entries: { id: string; solver_id: string }[] = await tx.query(
-        `SELECT id, solver_id FROM submissions WHERE phase_id = $1 AND status = 'submitted' AND ineligible_at IS NULL`,
-        [phase.id],
-      );
+      const entries = await this.submissions.eligibleEntries(tx, phase.id);
       const judges = await tx.getRepository(Judge).findBy({ challengeId: challenge.id, status: 'accepted' });
       const conflicts = await tx.getRepository(Conflict).findBy({ challengeId: challenge.id });
       const seed = phase.assignmentSeed ?? randomInt(1, 2 ** 31 - 1);
       const result = assignJudges({
-        entries: entries.map((e) => ({ id: e.id, solverId: e.solver_id })),
+        entries: entries.map((e) => ({ id: e.id, solverId: e.solverId })),
         judges: judges.map((j) => ({ id: j.id, userId: j.userId! })),
         perEntry: phase.judgesPerSubmission,
         conflicts: new Set(conflicts.map((c) => `${c.judgeId}:${c.submissionId}`)),
@@ -449,8 +445,7 @@ export class JudgingService implements OnModuleInit {
 
   /** The ranking of one phase from final scorecards of its submitted, eligible entries (used by advancement and awards). */
   async rankingOf(phase: Phase, normalize: Normalization, db: EntityManager = this.db.manager): Promise<Ranking> {
-    const entries = (): Promise<{ id: string; title: string; submittedAt: Date }[]> =>
-      db.query(`SELECT id, title, submitted_at AS "submittedAt" FROM submissions WHERE phase_id = $1 AND status = 'submitted' AND ineligible_at IS NULL`, [phase.id]);
+    const entries = () => this.submissions.eligibleEntries(db, phase.id);
     // Each criterion comes out as a float column named by its key (keys are lower-case, so they cannot clash with the
     // camel-case ids): the row itself then serves as the scores, with no jsonb to parse.
     const keys = phase.rubric.map((c) => c.key);
@@ -465,7 +460,7 @@ export class JudgingService implements OnModuleInit {
     const [entryRows, cardRows] = db === this.db.manager ? await Promise.all([entries(), scorecards()]) : [await entries(), await scorecards()];
     return rankEntries({
       rubric: phase.rubric,
-      entries: entryRows,
+      entries: entryRows.map((e) => ({ id: e.id, title: e.title, submittedAt: e.submittedAt })),
       scorecards: cardRows.map((row) => ({ entryId: row.entryId, judgeId: row.judgeId, scores: row })),
       normalize,
     });
@@ -520,15 +515,19 @@ export class JudgingService implements OnModuleInit {
   async scorecards(actor: User, challengeId: string, phaseNumber?: number) {
     const challenge = await this.challenges.getManaged(actor, challengeId);
     const phase = this.challenges.phaseOf(challenge, phaseNumber);
-    const rows: { assignment_id: string; submission_id: string; title: string; receipt: string; judge_id: string; judge_name: string; judge_email: string; status: AssignmentStatus; scores: Record<string, number> | null; feedback: string | null; note: string | null; final: boolean | null; submitted_at: Date | null }[] =
+    const cards: { assignment_id: string; submission_id: string; judge_id: string; judge_name: string; judge_email: string; status: AssignmentStatus; scores: Record<string, number> | null; feedback: string | null; note: string | null; final: boolean | null; submitted_at: Date | null }[] =
       await this.db.query(
-        `SELECT a.id AS assignment_id, a.submission_id, s.title, s.receipt, j.id AS judge_id, j.name AS judge_name, j.email AS judge_email,
+        `SELECT a.id AS assignment_id, a.submission_id, j.id AS judge_id, j.name AS judge_name, j.email AS judge_email,
                 a.status, sc.scores, sc.feedback, sc.note, sc.final, sc.submitted_at
-         FROM assignments a JOIN submissions s ON s.id = a.submission_id JOIN judges j ON j.id = a.judge_id
-         LEFT JOIN scorecards sc ON sc.assignment_id = a.id
-         WHERE a.phase_id = $1 ORDER BY s.receipt, j.name`,
+         FROM assignments a JOIN judges j ON j.id = a.judge_id LEFT JOIN scorecards sc ON sc.assignment_id = a.id
+         WHERE a.phase_id = $1`,
         [phase.id],
       );
+    const { entries } = await this.submissions.entriesWithFiles(this.db.manager, [...new Set(cards.map((c) => c.submission_id))]);
+    const entry = new Map(entries.map((e) => [e.id, e]));
+    const rows = cards
+      .map((card) => ({ ...card, title: entry.get(card.submission_id)!.title, receipt: entry.get(card.submission_id)!.receipt ?? '' }))
+      .sort((a, b) => a.receipt.localeCompare(b.receipt) || a.judge_name.localeCompare(b.judge_name));
     return { challenge, phase, rows };
   }
 
@@ -588,15 +587,15 @@ export class JudgingService implements OnModuleInit {
 
   /** Accepted judges who may take an entry (not its solver, not conflicted, not already on it), least loaded first. */
   private async eligibleJudges(tx: EntityManager, challenge: Challenge, submissionId: string): Promise<{ judge: Judge; load: number }[]> {
+    const { solverId } = (await this.submissions.entryOf(tx, challenge.id, submissionId))!;
     const rows: { id: string; load: number }[] = await tx.query(
       `SELECT j.id, (SELECT count(*)::int FROM assignments x WHERE x.judge_id = j.id AND x.status <> 'recused') AS load
        FROM judges j
-       WHERE j.challenge_id = $1 AND j.status = 'accepted'
-         AND j.user_id <> (SELECT solver_id FROM submissions WHERE id = $2)
+       WHERE j.challenge_id = $1 AND j.status = 'accepted' AND j.user_id <> $3
          AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.judge_id = j.id AND c.submission_id = $2)
          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.judge_id = j.id AND a.submission_id = $2)
        ORDER BY load, j.id`,
-      [challenge.id, submissionId],
+      [challenge.id, submissionId, solverId],
     );
     const judges = await tx.getRepository(Judge).findBy({ id: In(rows.map((r) => r.id)) });
     return rows.map((row) => ({ judge: judges.find((j) => j.id === row.id)!, load: row.load }));
@@ -639,11 +638,11 @@ export class JudgingService implements OnModuleInit {
 
   private async describe(assignments: Assignment[]): Promise<QueueItem[]> {
     if (!assignments.length) return [];
-    const submissions = await this.db.getRepository(Submission).findBy({ id: In([...new Set(assignments.map((a) => a.submissionId))]) });
+    const { entries: submissions, files: entryFiles } = await this.submissions.entriesWithFiles(this.db.manager, [...new Set(assignments.map((a) => a.submissionId))]);
     const challenges = await this.challenges.byIds(this.db.manager, [...new Set(assignments.map((a) => a.challengeId))]);
     const earlierIds = submissions.flatMap((s) => (s.previousSubmissionId ? [s.previousSubmissionId] : []));
-    const earlier = earlierIds.length ? await this.db.getRepository(Submission).findBy({ id: In(earlierIds) }) : [];
-    const files = await this.db.getRepository(SubmissionFile).findBy({ submissionId: In([...submissions, ...earlier].map((s) => s.id)) });
+    const { entries: earlier, files: earlierFiles } = await this.submissions.entriesWithFiles(this.db.manager, earlierIds);
+    const files = [...entryFiles, ...earlierFiles];
     const scorecards = await this.db.getRepository(Scorecard).findBy({ assignmentId: In(assignments.map((a) => a.id)) });
     const earlierScores = await this.finalScoresOf(earlierIds);
     return assignments.map((assignment) => {

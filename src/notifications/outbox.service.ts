@@ -29,7 +29,10 @@ export interface OutboxRecord {
 export class OutboxService {
   private readonly messageIdHost: string;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly jobs: JobQueue,
+  ) {
     this.messageIdHost = new URL(config.publicUrl).hostname;
   }
 
@@ -71,4 +74,31 @@ export class OutboxService {
     );
     return written.messages;
   }
+
+  /** How the messages whose dedupe keys start with one of `prefixes` are doing: counts by status, failures with reasons. */
+  async progress(db: EntityManager, prefixes: string[]): Promise<{ counts: Record<string, number>; failures: { recipient: string; template: string; error: string | null }[] }> {
+    const patterns = startingWith(prefixes);
+    const rows: { status: string; n: number }[] = await db.query(`SELECT status, count(*)::int AS n FROM outbox_messages WHERE dedupe_key LIKE ANY($1) GROUP BY status`, [patterns]);
+    const failures: { recipient: string; template: string; error: string | null }[] = await db.query(
+      `SELECT recipient, template, last_error AS error FROM outbox_messages WHERE status = 'failed' AND dedupe_key LIKE ANY($1) ORDER BY created_at LIMIT 100`,
+      [patterns],
+    );
+    return { counts: Object.fromEntries(rows.map((r) => [r.status, r.n])), failures };
+  }
+
+  /** Sends the failed messages whose dedupe keys start with one of `prefixes` again (same rows, same Message-IDs). */
+  async retryFailed(db: EntityManager, prefixes: string[]): Promise<number> {
+    const patterns = startingWith(prefixes);
+    const failed: { id: string }[] = await db.query(
+      `UPDATE outbox_messages SET status = 'queued', last_error = NULL WHERE status = 'failed' AND dedupe_key LIKE ANY($1) RETURNING id`,
+      [patterns],
+    );
+    if (failed.length) await this.jobs.boss.retry(OUTBOX_QUEUE, failed.map((f) => f.id));
+    return failed.length;
+  }
+}
+
+/** LIKE patterns for values that start with any of `prefixes` (their own % and _ taken literally). */
+function startingWith(prefixes: string[]): string[] {
+  return prefixes.map((prefix) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`);
 }

@@ -75,7 +75,7 @@ export interface EntryRow {
 export type EntryRole = 'solver' | 'manager' | 'judge';
 
 /** Lets a higher module (judging) grant read access to entries without this module depending on it. */
-export type EntryReader = (actor: User, submission: Submission) => Promise<boolean>;
+export type EntryReader = (actor: User, submission: Submission, laterEntryIds: string[]) => Promise<boolean>;
 
 export interface EntriesQuery extends PageQuery {
   status?: SubmissionStatus | 'ineligible';
@@ -349,8 +349,10 @@ export class SubmissionsService {
     const challenge = await this.challenges.byId(this.db.manager, submission.challengeId);
     if (submission.solverId === actor.id) return { submission, challenge, asManager: false, role: 'solver' };
     if (await this.challenges.isManager(actor, challenge.id)) return { submission, challenge, asManager: true, role: 'manager' };
+    // A later phase's judges read the entry it advanced from.
+    const later = await this.db.getRepository(Submission).find({ select: { id: true }, where: { previousSubmissionId: submission.id } });
     for (const reader of this.judgeReaders) {
-      if (await reader(actor, submission)) return { submission, challenge, asManager: false, role: 'judge' };
+      if (await reader(actor, submission, later.map((s) => s.id))) return { submission, challenge, asManager: false, role: 'judge' };
     }
     throw new NotFoundError('entry');
   }
@@ -373,6 +375,30 @@ export class SubmissionsService {
    * assignment rows, so two recusals or reassignments of one entry queue instead of picking the same judge.
    * NO KEY UPDATE: rows that merely reference the entry (new assignments, scorecards) are not held up by it.
    */
+  /** A phase's submitted, eligible entries, in the order they came in: what judging assigns and ranks. */
+  async eligibleEntries(db: EntityManager, phaseId: string): Promise<{ id: string; title: string; solverId: string; submittedAt: Date }[]> {
+    return db.query(
+      `SELECT id, title, solver_id AS "solverId", submitted_at AS "submittedAt" FROM submissions
+       WHERE phase_id = $1 AND status = 'submitted' AND ineligible_at IS NULL ORDER BY submitted_at, id`,
+      [phaseId],
+    );
+  }
+
+  async hasSubmittedEntry(db: EntityManager, challengeId: string, solverId: string): Promise<boolean> {
+    return db.getRepository(Submission).existsBy({ challengeId, solverId, status: 'submitted' });
+  }
+
+  async entryOf(db: EntityManager, challengeId: string, submissionId: string): Promise<Submission | null> {
+    return db.getRepository(Submission).findOneBy({ id: submissionId, challengeId });
+  }
+
+  /** Entries with their files, for views that show several at once (a judge's queue). */
+  async entriesWithFiles(db: EntityManager, ids: string[]): Promise<{ entries: Submission[]; files: SubmissionFile[] }> {
+    if (!ids.length) return { entries: [], files: [] };
+    const entries = await db.getRepository(Submission).findBy({ id: In(ids) });
+    return { entries, files: await db.getRepository(SubmissionFile).findBy({ submissionId: In(ids) }) };
+  }
+
   async lockForJudging(tx: EntityManager, submissionId: string): Promise<void> {
     await tx.getRepository(Submission).createQueryBuilder('s').setLock('for_no_key_update').where('s.id = :id', { id: submissionId }).getOne();
   }
@@ -455,6 +481,23 @@ export class SubmissionsService {
        ORDER BY s.id`,
       [phaseId],
     );
+  }
+
+  async contributorCount(db: EntityManager, phaseId: string): Promise<number> {
+    const [{ n }]: { n: number }[] = await db.query(
+      `SELECT count(*)::int AS n FROM submissions WHERE phase_id = $1 AND (status = 'submitted' OR (status = 'withdrawn' AND receipt IS NOT NULL))`,
+      [phaseId],
+    );
+    return n;
+  }
+
+  /** What a public winners list says of an entry: its title and its solver's account name (never an address). */
+  async creditsOf(db: EntityManager, ids: string[]): Promise<Map<string, { title: string; solverName: string }>> {
+    const rows: { id: string; title: string; name: string }[] = await db.query(
+      `SELECT s.id, s.title, u.name FROM submissions s JOIN users u ON u.id = s.solver_id WHERE s.id = ANY($1)`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { title: r.title, solverName: r.name }]));
   }
 
   /** Submitted, eligible entries of a phase that may advance; returns those of `ids` that are not. */
