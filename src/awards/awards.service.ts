@@ -135,14 +135,14 @@ export class AwardsService implements OnApplicationBootstrap {
    */
   async fanOut(challengeId: string): Promise<number> {
     const challenge = await this.challenges.byId(this.db.manager, challengeId);
-    const ranking = await this.judging.rankingOf(challenge.finalPhase, 'none');
+    const ranking = await this.judging.rankingOf(challenge.finalPhase, 'none', this.db.manager);
     const awards = new Map((await this.db.getRepository(Award).findBy({ challengeId })).map((a) => [a.submissionId, a]));
     const entries = await this.submissions.contributorsOf(this.db.manager, challenge.finalPhase.id);
     const submittedCount = entries.filter((e) => e.status === 'submitted' && !e.ineligible).length;
     let written = 0;
     for (let start = 0; start < entries.length; start += FANOUT_BATCH) {
       const batch = entries.slice(start, start + FANOUT_BATCH);
-      const feedback = await this.judging.feedbackFor(challenge, batch.map((e) => e.id));
+      const feedback = await this.judging.feedbackFor(challenge, batch.map((e) => e.id), this.db.manager);
       const messages = batch.map((entry) => this.messageFor(challenge, ranking, entry, awards.get(entry.id), feedback.get(entry.id) ?? [], submittedCount));
       written += await this.db.transaction((tx) => this.outbox.enqueue(tx, messages));
     }

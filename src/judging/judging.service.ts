@@ -440,11 +440,11 @@ export class JudgingService implements OnModuleInit {
   async ranking(actor: User, challengeId: string, normalize: Normalization, phaseNumber?: number): Promise<{ challenge: Challenge; phase: Phase; ranking: Ranking }> {
     const challenge = await this.challenges.getManaged(actor, challengeId);
     const phase = this.challenges.phaseOf(challenge, phaseNumber);
-    return { challenge, phase, ranking: await this.rankingOf(phase, normalize) };
+    return { challenge, phase, ranking: await this.rankingOf(phase, normalize, this.db.manager) };
   }
 
   /** The ranking of one phase from final scorecards of its submitted, eligible entries (used by advancement and awards). */
-  async rankingOf(phase: Phase, normalize: Normalization, db: EntityManager = this.db.manager): Promise<Ranking> {
+  async rankingOf(phase: Phase, normalize: Normalization, db: EntityManager): Promise<Ranking> {
     const entries = () => this.submissions.eligibleEntries(db, phase.id);
     // Each criterion comes out as a float column named by its key (keys are lower-case, so they cannot clash with the
     // camel-case ids): the row itself then serves as the scores, with no jsonb to parse.
@@ -489,7 +489,7 @@ export class JudgingService implements OnModuleInit {
   }
 
   /** Judges' feedback per entry, in the order it was given; never the panel notes. */
-  async feedbackFor(challenge: Challenge, submissionIds: string[], db: EntityManager = this.db.manager): Promise<Map<string, { judge: string; text: string }[]>> {
+  async feedbackFor(challenge: Challenge, submissionIds: string[], db: EntityManager): Promise<Map<string, { judge: string; text: string }[]>> {
     const rows: { submission_id: string; judge_name: string; feedback: string }[] = await db.query(
       `SELECT a.submission_id, j.name AS judge_name, sc.feedback FROM scorecards sc
        JOIN assignments a ON a.id = sc.assignment_id JOIN judges j ON j.id = a.judge_id
