@@ -17,6 +17,8 @@ const FIELDS = [
   { key: 'category', label: 'Category', type: 'select', required: true, options: ['Hardware', 'Software'] },
   { key: 'website', label: 'Website', type: 'url', required: false },
 ];
+/** The app reads a challenge with its phases in one statement (ChallengeReader); the ceiling does the same. */
+const CHALLENGE_WITH_PHASES = 'SELECT * FROM challenges c JOIN challenge_phases p ON p.challenge_id = c.id WHERE c.id = $1 ORDER BY p.number';
 const ANSWERS = { summary: 'A'.repeat(1900), category: 'Hardware', website: 'https://entry.example/solution' };
 
 function run(options) {
@@ -64,8 +66,7 @@ async function surge() {
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
-          await client.query('SELECT * FROM challenges WHERE id = $1', [challengeId]);
-          await client.query('SELECT * FROM challenge_phases WHERE challenge_id = $1 ORDER BY number', [challengeId]);
+          await client.query(CHALLENGE_WITH_PHASES, [challengeId]);
           const solver = solvers[(worker * 997 + i) % solvers.length].id;
           const slots = await client.query('SELECT slot FROM submissions WHERE phase_id = $1 AND solver_id = $2 AND slot IS NOT NULL', [phaseId, solver]);
           const [{ n }] = (await client.query(`SELECT nextval('submission_receipt_seq') AS n`)).rows;
@@ -82,8 +83,7 @@ async function surge() {
             )
           ).rows;
           await client.query(`INSERT INTO pgboss.job (id, name, data) VALUES ($1, 'outbox', '{}')`, [outboxId]);
-          await client.query('SELECT * FROM challenges WHERE id = $1', [challengeId]);
-          await client.query('SELECT * FROM challenge_phases WHERE challenge_id = $1 ORDER BY number', [challengeId]);
+          await client.query(CHALLENGE_WITH_PHASES, [challengeId]);
           await client.query('COMMIT');
           done += 1;
           latencies.push(Number(process.hrtime.bigint() - started) / 1e6);

@@ -1,22 +1,36 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { EntityReader } from '../database/entity-reader';
+import { preparedQuery } from '../database/prepared-query';
 import { Challenge } from './challenge.entity';
 import { Phase } from './phase.entity';
 
+type Row = Record<string, unknown>;
+
 /** Challenges always come with their phases: every read of a challenge in the app goes through here. */
 export class ChallengeReader {
-  private readonly challenges: EntityReader<Challenge>;
+  private readonly select: string;
+  private readonly challengeColumns: string[];
+  private readonly phaseColumns: string[];
   private readonly phases: EntityReader<Phase>;
 
   constructor(db: DataSource) {
-    this.challenges = new EntityReader(db, Challenge);
+    const columns = (entity: new () => object, alias: string) => db.getMetadata(entity).columns.map((c) => ({ sql: `${alias}."${c.databaseName}" AS "${alias}.${c.propertyName}"`, property: c.propertyName }));
+    const challenge = columns(Challenge, 'c');
+    const phase = columns(Phase, 'p');
+    this.challengeColumns = challenge.map((c) => c.property);
+    this.phaseColumns = phase.map((c) => c.property);
+    // One round trip for a challenge and its phases: this read is on the path of every entry.
+    this.select = `SELECT ${[...challenge, ...phase].map((c) => c.sql).join(', ')} FROM challenges c JOIN challenge_phases p ON p.challenge_id = c.id`;
     this.phases = new EntityReader(db, Phase);
   }
 
-  /** The first challenge matching `condition`; `FOR UPDATE` on the challenge row when `lock` (its phases' writers take it too). */
-  async one(db: EntityManager, condition: string, parameters: unknown[], lock = false): Promise<Challenge | null> {
-    const challenge = await this.challenges.one(db, condition, parameters, lock);
-    if (challenge) await this.withPhases(db, [challenge]);
+  /** The challenge whose `column` is `value`, with its phases; `FOR UPDATE` of the challenge row when `lock` (its phases' writers take it too). Outside a transaction, prepared. */
+  async one(db: EntityManager, column: 'id' | 'slug', value: string, lock = false): Promise<Challenge | null> {
+    const text = `${this.select} WHERE c.${column} = $1 ORDER BY p.number${lock ? ' FOR UPDATE OF c' : ''}`;
+    const rows: Row[] = db.queryRunner ? await db.query(text, [value]) : await preparedQuery(db.connection, text, [value]);
+    if (!rows.length) return null;
+    const challenge = Object.assign(new Challenge(), pick(rows[0], 'c', this.challengeColumns));
+    challenge.phases = rows.map((row) => Object.assign(new Phase(), pick(row, 'p', this.phaseColumns)));
     return challenge;
   }
 
@@ -29,4 +43,8 @@ export class ChallengeReader {
     for (const phase of phases) byChallenge.get(phase.challengeId)!.phases.push(phase);
     return challenges;
   }
+}
+
+function pick(row: Row, alias: string, properties: string[]): Row {
+  return Object.fromEntries(properties.map((property) => [property, row[`${alias}.${property}`]]));
 }

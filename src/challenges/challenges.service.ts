@@ -362,7 +362,7 @@ export class ChallengesService {
 
   /** A challenge with its phases, by id, for other modules (no visibility check: callers have done theirs). */
   async byId(db: EntityManager, id: string, lock = false): Promise<Challenge> {
-    const challenge = await this.reader.one(db, 'id = $1', [id], lock);
+    const challenge = await this.reader.one(db, 'id', id, lock);
     if (!challenge) throw new NotFoundError('challenge');
     return challenge;
   }
@@ -436,7 +436,7 @@ export class ChallengesService {
   }
 
   private find(db: EntityManager, idOrSlug: string, lock = false): Promise<Challenge | null> {
-    return isId(idOrSlug) ? this.reader.one(db, 'id = $1', [idOrSlug], lock) : this.reader.one(db, 'slug = $1', [idOrSlug.toLowerCase()], lock);
+    return isId(idOrSlug) ? this.reader.one(db, 'id', idOrSlug, lock) : this.reader.one(db, 'slug', idOrSlug.toLowerCase(), lock);
   }
 }
 
