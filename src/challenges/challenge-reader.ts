@@ -24,9 +24,15 @@ export class ChallengeReader {
     this.phases = new EntityReader(db, Phase);
   }
 
-  /** The challenge whose `column` is `value`, with its phases; `FOR UPDATE` of the challenge row when `lock` (its phases' writers take it too). Outside a transaction, prepared. */
+  /**
+   * The challenge whose `column` is `value`, with its phases. With `lock`, the challenge row is locked first (its
+   * phases' writers take it too) and read after, in a statement of its own: one that waited for the lock inside the
+   * joined read would still see the phases as they were before the other writer committed. Outside a transaction,
+   * prepared.
+   */
   async one(db: EntityManager, column: 'id' | 'slug', value: string, lock = false): Promise<Challenge | null> {
-    const text = `${this.select} WHERE c.${column} = $1 ORDER BY p.number${lock ? ' FOR UPDATE OF c' : ''}`;
+    if (lock) await db.query(`SELECT 1 FROM challenges WHERE ${column} = $1 FOR UPDATE`, [value]);
+    const text = `${this.select} WHERE c.${column} = $1 ORDER BY p.number`;
     const rows: Row[] = db.queryRunner ? await db.query(text, [value]) : await preparedQuery(db.connection, text, [value]);
     if (!rows.length) return null;
     const challenge = Object.assign(new Challenge(), pick(rows[0], 'c', this.challengeColumns));
