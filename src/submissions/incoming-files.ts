@@ -5,6 +5,7 @@ import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Clock } from '../common/clock';
 import type { ByteSource } from './content-sniffer';
 
 const STALE_AFTER_MS = 60 * 60 * 1000;
@@ -23,7 +24,10 @@ export interface IncomingFile {
 export class IncomingFiles implements OnApplicationBootstrap {
   private ready?: Promise<unknown>;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Removes what a stopped process left mid-upload. A file still arriving is written to every few milliseconds, so
@@ -31,7 +35,7 @@ export class IncomingFiles implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     const names = await readdir(this.dir).catch(() => []);
-    const staleBefore = Date.now() - STALE_AFTER_MS;
+    const staleBefore = this.clock.now().getTime() - STALE_AFTER_MS;
     for (const name of names) {
       const path = join(this.dir, name);
       const info = await stat(path).catch(() => undefined);
