@@ -403,16 +403,11 @@ export class ChallengesService {
   }
 
   /**
-   * A CTE for the entry statement (`firstEntrySql('$13', '$9', 'entry')`): marks the phase's first entry, which
+   * A CTE for the entry statement (`firstEntrySql('$12', '$9', 'entry')`): marks the phase's first entry, which
    * freezes its form and rubric. Kept here because this module owns the phases table.
    */
   static firstEntrySql(phaseParam: string, nowParam: string, entryCte: string): string {
     return `UPDATE challenge_phases SET first_entry_at = ${nowParam} WHERE id = ${phaseParam} AND first_entry_at IS NULL AND EXISTS (SELECT 1 FROM ${entryCte})`;
-  }
-
-  /** SQL for the status of phase `phaseParam` at `nowParam`, by the one definition (`phase_status`). */
-  static phaseStatusSql(phaseParam: string, nowParam: string): string {
-    return `(SELECT phase_status(p, ${nowParam}::timestamptz) FROM challenge_phases p WHERE p.id = ${phaseParam})`;
   }
 
   private assertStillValid(challenge: Challenge, now: Date): void {

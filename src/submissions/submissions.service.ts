@@ -85,6 +85,12 @@ export interface EntriesQuery extends PageQuery {
 
 export const TITLE_MAX = 200;
 
+/** An entry judging counts, ranks and may advance: submitted and not found ineligible (SQL on alias `s`). */
+const ELIGIBLE = `s.status = 'submitted' AND s.ineligible_at IS NULL`;
+
+/** An entrant who hears a phase's outcome: a submitted entry, or a withdrawn one that had a receipt (alias `s`). */
+const CONTRIBUTOR = `(s.status = 'submitted' OR (s.status = 'withdrawn' AND s.receipt IS NOT NULL))`;
+
 /** Receipts read like CWS-2026-000123: the challenge's initials, the year, a platform-wide sequence number. */
 function receiptPrefix(challenge: Challenge, now: Date): string {
   const initials = challenge.slug.split('-').filter(Boolean).map((word) => word[0]).join('').toUpperCase().replace(/[^A-Z]/g, '');
@@ -164,9 +170,11 @@ export class SubmissionsService {
    * entry advanced from the phase before (403 with the reason for anyone else). Returns that earlier entry's id.
    */
   private async entryRefusalOrPrevious(actor: User, challenge: Challenge, phase: Phase): Promise<string | null> {
-    const reason = await this.entryRefusal(actor, challenge);
-    if (reason) throw new NotAllowedError(reason);
-    return phase.number === 1 ? null : (await this.advancedEntryOf(actor.id, challenge.phases[phase.number - 2]))!.id;
+    if (phase.number === 1) return null;
+    const before = challenge.phases[phase.number - 2];
+    const earlier = await this.advancedEntryOf(actor.id, before);
+    if (!earlier) throw new NotAllowedError(onlyAdvanced(before, phase));
+    return earlier.id;
   }
 
   /** Why `actor` may not enter the challenge's current phase, or null when they may. */
@@ -174,8 +182,7 @@ export class SubmissionsService {
     const phase = challenge.currentPhase;
     if (phase.number === 1) return null;
     const before = challenge.phases[phase.number - 2];
-    if (await this.advancedEntryOf(actor.id, before)) return null;
-    return `Only solvers whose entry advanced from "${before.name}" can enter "${phase.name}".`;
+    return (await this.advancedEntryOf(actor.id, before)) ? null : onlyAdvanced(before, phase);
   }
 
   /** In a later phase: the actor's entry that advanced from the phase before, shown beside the new entry form. */
@@ -378,8 +385,8 @@ export class SubmissionsService {
   /** A phase's submitted, eligible entries, in the order they came in: what judging assigns and ranks. */
   async eligibleEntries(db: EntityManager, phaseId: string): Promise<{ id: string; title: string; solverId: string; submittedAt: Date }[]> {
     return db.query(
-      `SELECT id, title, solver_id AS "solverId", submitted_at AS "submittedAt" FROM submissions
-       WHERE phase_id = $1 AND status = 'submitted' AND ineligible_at IS NULL ORDER BY submitted_at, id`,
+      `SELECT s.id, s.title, s.solver_id AS "solverId", s.submitted_at AS "submittedAt" FROM submissions s
+       WHERE s.phase_id = $1 AND ${ELIGIBLE} ORDER BY s.submitted_at, s.id`,
       [phaseId],
     );
   }
@@ -477,7 +484,7 @@ export class SubmissionsService {
     return db.query(
       `SELECT s.id, s.title, s.receipt, s.status, s.ineligible_at IS NOT NULL AS ineligible, u.email, u.name
        FROM submissions s JOIN users u ON u.id = s.solver_id
-       WHERE s.phase_id = $1 AND (s.status = 'submitted' OR (s.status = 'withdrawn' AND s.receipt IS NOT NULL))
+       WHERE s.phase_id = $1 AND ${CONTRIBUTOR}
        ORDER BY s.id`,
       [phaseId],
     );
@@ -485,7 +492,7 @@ export class SubmissionsService {
 
   async contributorCount(db: EntityManager, phaseId: string): Promise<number> {
     const [{ n }]: { n: number }[] = await db.query(
-      `SELECT count(*)::int AS n FROM submissions WHERE phase_id = $1 AND (status = 'submitted' OR (status = 'withdrawn' AND receipt IS NOT NULL))`,
+      `SELECT count(*)::int AS n FROM submissions s WHERE s.phase_id = $1 AND ${CONTRIBUTOR}`,
       [phaseId],
     );
     return n;
@@ -503,7 +510,7 @@ export class SubmissionsService {
   /** Submitted, eligible entries of a phase that may advance; returns those of `ids` that are not. */
   async notAdvanceable(tx: EntityManager, phaseId: string, ids: string[]): Promise<string[]> {
     const rows: { id: string }[] = await tx.query(
-      `SELECT id FROM submissions WHERE phase_id = $1 AND id = ANY($2) AND status = 'submitted' AND ineligible_at IS NULL`,
+      `SELECT s.id FROM submissions s WHERE s.phase_id = $1 AND s.id = ANY($2) AND ${ELIGIBLE}`,
       [phaseId, ids],
     );
     const found = new Set(rows.map((r) => r.id));
@@ -695,4 +702,9 @@ export function csvCell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return `"${text.replace(/"/g, '""')}"`;
+}
+
+/** The refusal for a solver whose entry did not advance from `before`. */
+function onlyAdvanced(before: Phase, phase: Phase): string {
+  return `Only solvers whose entry advanced from "${before.name}" can enter "${phase.name}".`;
 }
